@@ -1,0 +1,97 @@
+"""FastAPI app factory. Routes are thin; the container from `bot.bootstrap` carries everything they use."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.routes import admin, chat, health, hooks, mobile, v1
+from bot import errors
+from bot.bootstrap import Container, bootstrap
+
+_ERROR_STATUS: list[tuple[type[errors.JiuyeError], int]] = [
+    (errors.UnknownAccount, 404),
+    (errors.BadSignature, 401),
+    (errors.LoginFailed, 401),
+    (errors.AccountLocked, 423),
+    (errors.Forbidden, 403),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+]
+
+
+def create_app(container: Container | None = None) -> FastAPI:
+    container = container or bootstrap()
+    app = FastAPI(
+        title="就业助手 jiuye",
+        description="就业助手 API：毕业生、岗位、匹配、推送与统计。",
+        version="0.1.0",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.container = container
+    _install_metrics(app, container)
+    _install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(hooks.router)
+    app.include_router(chat.router)
+    app.include_router(mobile.router)
+    app.include_router(admin.router)
+    app.include_router(v1.router)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def handle(request: Request, exc: Exception) -> Response:
+        status = 500
+        if isinstance(exc, errors.BadPayload):
+            status = exc.status
+        else:
+            for cls, code in _ERROR_STATUS:
+                if isinstance(exc, cls):
+                    status = code
+                    break
+        return JSONResponse({"detail": str(exc) or type(exc).__name__}, status_code=status)
+
+    app.add_exception_handler(errors.JiuyeError, handle)
+
+
+def _install_metrics(app: FastAPI, container: Container) -> None:
+    requests = Counter(
+        "jiuye_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=container.metrics
+    )
+    latency = Histogram("jiuye_http_request_seconds", "HTTP latency", ["route"], registry=container.metrics)
+    app.add_middleware(MetricsMiddleware, requests=requests, latency=latency)
+
+
+class MetricsMiddleware:
+    """Pure ASGI (not BaseHTTPMiddleware) so that the webhook hot path pays almost nothing for it."""
+
+    def __init__(self, app: ASGIApp, *, requests: Counter, latency: Histogram) -> None:
+        self.app = app
+        self.requests = requests
+        self.latency = latency
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.requests.labels(scope["method"], route, str(status)).inc()
+            self.latency.labels(route).observe(time.perf_counter() - start)

@@ -1,0 +1,1 @@
+"""Use cases called by api/, jobs/ and the CLI. Each submodule holds one area; they share the container."""

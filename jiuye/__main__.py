@@ -1,0 +1,3 @@
+from jiuye.cli import main
+
+main()
