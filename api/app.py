@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.routes import admin, chat, health, hooks, mobile, v1
+from api.schemas.validation import validation_body
 from bot import errors
 from bot.bootstrap import Container, bootstrap
 
@@ -21,6 +23,7 @@ _ERROR_STATUS: list[tuple[type[errors.JiuyeError], int]] = [
     (errors.Forbidden, 403),
     (errors.NotFound, 404),
     (errors.Conflict, 409),
+    (errors.InvalidInput, 422),
 ]
 
 
@@ -47,6 +50,9 @@ def create_app(container: Container | None = None) -> FastAPI:
 
 def _install_error_handlers(app: FastAPI) -> None:
     async def handle(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, errors.InvalidInput):
+            items = [{"loc": [], "msg": p} for p in exc.problems]
+            return JSONResponse({"detail": f"请求有误：{exc}", "errors": items}, status_code=422)
         status = 500
         if isinstance(exc, errors.BadPayload):
             status = exc.status
@@ -57,7 +63,12 @@ def _install_error_handlers(app: FastAPI) -> None:
                     break
         return JSONResponse({"detail": str(exc) or type(exc).__name__}, status_code=status)
 
+    async def invalid_request(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        return JSONResponse(validation_body(exc.errors()), status_code=422)
+
     app.add_exception_handler(errors.JiuyeError, handle)
+    app.add_exception_handler(RequestValidationError, invalid_request)
 
 
 def _install_metrics(app: FastAPI, container: Container) -> None:

@@ -14,11 +14,14 @@ JiuyeError
  │    ├── LoginFailed             wrong username/password (HTTP 401)
  │    ├── AccountLocked           too many failures (HTTP 423)
  │    └── Forbidden               authenticated but out of role/class scope (HTTP 403)
+ ├── InvalidInput                 the request itself is wrong; each problem a Chinese sentence (HTTP 422)
  ├── NotFound                     a record the caller named does not exist (HTTP 404)
  └── Conflict                     the request contradicts current state (HTTP 409)
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class JiuyeError(Exception):
@@ -99,3 +102,11 @@ class NotFound(JiuyeError):
 
 class Conflict(JiuyeError):
     pass
+
+
+class InvalidInput(JiuyeError):
+    """The request itself is wrong (not the state): each problem is a Chinese sentence for the user."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("；".join(problems))
+        self.problems = list(problems)

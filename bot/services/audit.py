@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models import AuditLog
+from models.base import utcnow
 
 
 def record(
@@ -19,9 +21,11 @@ def record(
     actor_user_id: int | None = None,
     detail: dict[str, Any] | None = None,
     ip: str | None = None,
+    at: datetime | None = None,
 ) -> AuditLog:
     """Add an audit row to the caller's transaction, so it commits or rolls back with the change it describes."""
     row = AuditLog(
+        at=at or utcnow(),
         actor=actor,
         actor_user_id=actor_user_id,
         action=action,

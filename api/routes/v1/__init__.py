@@ -5,3 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 router = APIRouter(prefix="/api/v1")
+
+from api.routes.v1 import audit, auth, classes, graduates, postings  # noqa: E402
+
+router.include_router(auth.router)
+router.include_router(classes.router)
+router.include_router(graduates.router)
+router.include_router(postings.router)
+router.include_router(audit.router)
