@@ -38,6 +38,54 @@ _DISTRICT_SUFFIX = re.compile(r"(区|县|市|自治县|旗)$")
 _PSEUDO_CITIES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 
+# Prefectures people name without their 自治州/地区/盟 suffix; cpca only knows the full names, and its short form of
+# e.g. "恩施" is the county-level city inside the prefecture. Bare names that collide with a province ("海南") or
+# with a county elsewhere ("兴安") only get the suffixed alias.
+_PREFECTURE_ALIASES: dict[str, tuple[str, ...]] = {
+    "623000": ("甘南州", "甘南"),
+    "513200": ("阿坝州", "阿坝"),
+    "152900": ("阿拉善",),
+    "433100": ("湘西州", "湘西"),
+    "632300": ("黄南州", "黄南"),
+    "513400": ("凉山州", "凉山"),
+    "222400": ("延边州", "延边"),
+    "632800": ("海西州", "海西"),
+    "522300": ("黔西南州", "黔西南"),
+    "533300": ("怒江州", "怒江"),
+    "542400": ("那曲",),
+    "533400": ("迪庆州", "迪庆"),
+    "652800": ("巴州", "巴音郭楞"),
+    "653100": ("喀什",),
+    "652300": ("昌吉州", "昌吉"),
+    "654300": ("阿勒泰",),
+    "522700": ("黔南州", "黔南"),
+    "622900": ("临夏州", "临夏"),
+    "653000": ("克州", "克孜勒苏"),
+    "542500": ("阿里",),
+    "632500": ("海南州",),
+    "652900": ("阿克苏",),
+    "632600": ("果洛州", "果洛"),
+    "632700": ("玉树州", "玉树"),
+    "632200": ("海北州", "海北"),
+    "532900": ("大理州", "大理"),
+    "232700": ("大兴安岭",),
+    "532600": ("文山州", "文山"),
+    "522600": ("黔东南州", "黔东南"),
+    "652700": ("博州", "博尔塔拉"),
+    "654000": ("伊犁州", "伊犁"),
+    "513300": ("甘孜州", "甘孜"),
+    "422800": ("恩施州", "恩施"),
+    "532800": ("西双版纳州", "西双版纳", "版纳"),
+    "532500": ("红河州", "红河"),
+    "152200": ("兴安盟",),
+    "654200": ("塔城",),
+    "533100": ("德宏州", "德宏"),
+    "152500": ("锡林郭勒",),
+    "653200": ("和田",),
+    "532300": ("楚雄州", "楚雄"),
+}
+
+
 class PlaceLevel(enum.IntEnum):
     NATION = 0
     PROVINCE = 1
@@ -165,11 +213,32 @@ def _bare_district_after(city: str, rest: str) -> tuple[str, int] | None:
     return None
 
 
+@cache
+def _alias_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    full: dict[str, str] = {}
+    for code, aliases in _PREFECTURE_ALIASES.items():
+        info = _addr(code)
+        if info is None:
+            continue
+        for alias in aliases:
+            full[alias] = info.name
+    names = sorted(full, key=len, reverse=True)
+    # Not when the alias is the start of a longer official name (恩施市, 大理白族自治州, 喀什地区).
+    pattern = re.compile("(?:" + "|".join(map(re.escape, names)) + ")(?![市县区州盟]|地区|白族|土家族|傣族|自治)")
+    return pattern, full
+
+
+def _expand_aliases(text: str) -> str:
+    pattern, full = _alias_pattern()
+    return pattern.sub(lambda m: full[m.group(0)], text)
+
+
 @lru_cache(maxsize=50_000)
 def find_places(text: str) -> tuple[Place, ...]:
     """Every place named in `text`, most specific form, in order of appearance, without repeats."""
     if not text:
         return ()
+    text = _expand_aliases(text)
     found: list[str] = []
     last: Any = None
     last_end = -1

@@ -19,6 +19,15 @@ from bot.places import NATIONWIDE, PlaceLevel
         ("广东", "440000", PlaceLevel.PROVINCE),
         ("湖北仙桃", "429004", PlaceLevel.CITY),
         ("重庆渝北", "500112", PlaceLevel.DISTRICT),
+        ("恩施州", "422800", PlaceLevel.CITY),
+        ("湖北恩施", "422800", PlaceLevel.CITY),
+        ("恩施市", "422801", PlaceLevel.DISTRICT),
+        ("恩施土家族苗族自治州", "422800", PlaceLevel.CITY),
+        ("云南大理", "532900", PlaceLevel.CITY),
+        ("新疆喀什", "653100", PlaceLevel.CITY),
+        ("喀什地区", "653100", PlaceLevel.CITY),
+        ("海南州", "632500", PlaceLevel.CITY),
+        ("海南", "460000", PlaceLevel.PROVINCE),
     ],
 )
 def test_posting_places_resolve(text: str, adcode: str, level: PlaceLevel) -> None:
