@@ -34,6 +34,8 @@ NATIONWIDE_WORDS = (
 )
 _SEPARATORS = re.compile(r"[\s·•・\-—–_/｜|,，、;；:：()（）\[\]【】]+")
 _DISTRICT_SUFFIX = re.compile(r"(区|县|市|自治县|旗)$")
+# Table rows whose names are ordinary words ("回县城", "城区上班"): never a place on their own.
+_GENERIC_NAMES = frozenset({"县", "城区", "郊区", "矿区", "东区", "西区", "南区", "北区", "新区", "市辖区"})
 # Table rows that group counties without being a city people name.
 _PSEUDO_CITIES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
@@ -243,7 +245,7 @@ def find_places(text: str) -> tuple[Place, ...]:
     last: Any = None
     last_end = -1
     for match in cpca.matcher.iter(text):
-        if match.start_index <= last_end:
+        if match.start_index <= last_end or match.origin_value in _GENERIC_NAMES:
             continue
         addr = match.get_match_addr(last) if last is not None else None
         if addr is None:

@@ -62,3 +62,9 @@ def test_hierarchy_helpers() -> None:
     assert places.short_name_of("420500") == "宜昌"
     assert places.short_name_of("310000") == "上海"
     assert places.is_valid_adcode("420500") and not places.is_valid_adcode("999999")
+
+
+def test_ordinary_words_are_not_places() -> None:
+    assert places.find_places("想回县城工作") == ()
+    assert [p.adcode for p in places.find_places("在武汉城区上班")] == ["420100"]
+    assert places.resolve("汕尾市城区") is not None
