@@ -6,10 +6,11 @@ from fastapi import APIRouter
 
 router = APIRouter(prefix="/api/v1")
 
-from api.routes.v1 import audit, auth, classes, graduates, postings  # noqa: E402
+from api.routes.v1 import audit, auth, classes, graduates, matching, postings  # noqa: E402
 
 router.include_router(auth.router)
 router.include_router(classes.router)
 router.include_router(graduates.router)
 router.include_router(postings.router)
 router.include_router(audit.router)
+router.include_router(matching.router)
