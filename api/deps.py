@@ -17,7 +17,8 @@ from bot.scope import StaffPrincipal, ensure_role
 from bot.services import auth
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
+    # async on purpose: FastAPI runs a plain `def` dependency in the thread pool, a hop that costs more than this.
     container: Container = request.app.state.container
     return container
 

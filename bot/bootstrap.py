@@ -14,10 +14,12 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.registry import ChannelRegistry
 from bot.clock import Clock, SystemClock
 from bot.config import FileConfig, Settings, load_file_config
 from bot.logging import configure_logging
 from bot.pii import PiiCipher
+from bot.services.inbound import DefaultResponder, Responder
 from models import codes
 from models.db import make_engine, make_session_factory
 
@@ -34,6 +36,9 @@ class Container:
     metrics: CollectorRegistry
     http_transport: httpx.BaseTransport | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # Channel adapters by (kind, account), and the dialogue engine that answers inbound messages.
+    channels: ChannelRegistry = field(default_factory=ChannelRegistry)
+    responder: Responder = field(default_factory=DefaultResponder)
 
     def http_client(self, **kwargs: Any) -> httpx.Client:
         """An outbound HTTP client; tests reach fake platforms through `http_transport`."""
@@ -54,6 +59,7 @@ def bootstrap(
     engine: Engine | None = None,
     http_transport: httpx.BaseTransport | None = None,
     configure_logs: bool = True,
+    responder: Responder | None = None,
 ) -> Container:
     settings = settings or Settings()
     settings.validate_for_start()
@@ -72,4 +78,6 @@ def bootstrap(
         pii=PiiCipher(settings.data_key_value()),
         metrics=CollectorRegistry(auto_describe=True),
         http_transport=http_transport,
+        channels=ChannelRegistry.from_config(file_config),
+        responder=responder or DefaultResponder(),
     )
