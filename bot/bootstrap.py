@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.registry import ChannelRegistry
 from bot.clock import Clock, SystemClock
 from bot.config import FileConfig, Settings, load_file_config
+from bot.links import LinkSigner
 from bot.logging import configure_logging
 from bot.pii import PiiCipher
 from bot.services.inbound import DefaultResponder, Responder
@@ -34,6 +35,7 @@ class Container:
     clock: Clock
     pii: PiiCipher
     metrics: CollectorRegistry
+    links: LinkSigner
     http_transport: httpx.BaseTransport | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     # Channel adapters by (kind, account), and the dialogue engine that answers inbound messages.
@@ -77,6 +79,7 @@ def bootstrap(
         clock=clock or SystemClock(),
         pii=PiiCipher(settings.data_key_value()),
         metrics=CollectorRegistry(auto_describe=True),
+        links=LinkSigner(settings.secret_key_value(), settings.base_url, settings.link_ttl_hours),
         http_transport=http_transport,
         channels=ChannelRegistry.from_config(file_config),
         responder=responder or DefaultResponder(),
