@@ -108,17 +108,22 @@ class WechatMpAdapter(BaseAdapter):
         if missing:
             raise BadPayload(f"消息缺少字段：{', '.join(missing)}")
         try:
-            parsed = parse_message(xml)
             sent_at = datetime.fromtimestamp(int(fields["CreateTime"]), tz=UTC)
-        except (KeyError, ValueError, TypeError, OverflowError) as exc:
-            raise BadPayload(f"无法解析公众号消息：{exc}") from exc
+        except (ValueError, OverflowError, OSError) as exc:
+            raise BadPayload(f"无法解析公众号消息：CreateTime {fields['CreateTime']!r}") from exc
         user, msg_type = fields["FromUserName"], fields["MsgType"].lower()
         common: dict[str, Any] = {"channel": self.kind, "account": self.account, "user_id": user, "sent_at": sent_at}
         if msg_type == "text":
+            # The hot path: the flat fields already hold everything a text message has.
             msg_id = fields.get("MsgId") or ""
             key = f"msg:{msg_id}" if msg_id else f"txt:{user}:{fields['CreateTime']}"
-            return InboundMessage(text=parsed.content or "", dedupe_key=key, msg_id=msg_id or None, **common)
+            return InboundMessage(text=fields.get("Content", ""), dedupe_key=key, msg_id=msg_id or None, **common)
         if msg_type == "event":
+            # Events are rare; wechatpy's model knows their variants (subscribe_scan, scene ids, menu keys).
+            try:
+                parsed = parse_message(xml)
+            except (KeyError, ValueError, TypeError) as exc:
+                raise BadPayload(f"无法解析公众号事件：{exc}") from exc
             event = (fields.get("Event") or "").lower()
             kind = _EVENT_KINDS.get(getattr(parsed, "event", event), InboundKind.OTHER)
             if kind is InboundKind.OTHER:
