@@ -203,7 +203,11 @@ def authenticate(container: Container, token: str) -> StaffPrincipal:
     """The principal a token stands for; LoginFailed if it is unknown, expired, revoked or its user disabled."""
     now = container.clock.now()
     with container.sessions() as session:
-        row = session.scalars(sa.select(StaffToken).where(StaffToken.token_digest == token_digest(token))).one_or_none()
+        # Only session and API tokens authenticate; other kinds (one-time chat bind codes) never do.
+        stmt = sa.select(StaffToken).where(
+            StaffToken.token_digest == token_digest(token), StaffToken.kind.in_((SESSION, API))
+        )
+        row = session.scalars(stmt).one_or_none()
         if row is None or row.revoked or (row.expires_at is not None and row.expires_at <= now):
             raise LoginFailed(NOT_AUTHENTICATED)
         user = row.user
