@@ -20,7 +20,7 @@ from bot.config import FileConfig, Settings, load_file_config
 from bot.links import LinkSigner
 from bot.logging import configure_logging
 from bot.pii import PiiCipher
-from bot.services.inbound import DefaultResponder, Responder
+from bot.services.inbound import Responder
 from models import codes
 from models.db import make_engine, make_session_factory
 
@@ -40,7 +40,7 @@ class Container:
     extras: dict[str, Any] = field(default_factory=dict)
     # Channel adapters by (kind, account), and the dialogue engine that answers inbound messages.
     channels: ChannelRegistry = field(default_factory=ChannelRegistry)
-    responder: Responder = field(default_factory=DefaultResponder)
+    responder: Responder = field(default_factory=lambda: default_responder())
 
     def http_client(self, **kwargs: Any) -> httpx.Client:
         """An outbound HTTP client; tests reach fake platforms through `http_transport`."""
@@ -82,5 +82,12 @@ def bootstrap(
         links=LinkSigner(settings.secret_key_value(), settings.base_url, settings.link_ttl_hours),
         http_transport=http_transport,
         channels=ChannelRegistry.from_config(file_config),
-        responder=responder or DefaultResponder(),
+        responder=responder or default_responder(),
     )
+
+
+def default_responder() -> Responder:
+    """The dialogue engine; imported here, not at the top, because it imports the services that import us."""
+    from bot.conversation.responder import DialogueResponder
+
+    return DialogueResponder()

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from jiuye import cmd_channels, cmd_db, cmd_demo, cmd_imports, cmd_match, cmd_parse, cmd_serve, cmd_user
+from jiuye import (
+    cmd_channels,
+    cmd_db,
+    cmd_demo,
+    cmd_export,
+    cmd_imports,
+    cmd_match,
+    cmd_parse,
+    cmd_serve,
+    cmd_user,
+    cmd_worker,
+)
 
 app = typer.Typer(
     name="jiuye",
@@ -14,7 +25,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for module in (cmd_db, cmd_serve, cmd_demo, cmd_imports, cmd_user, cmd_match, cmd_channels, cmd_parse):
+for module in (
+    cmd_db,
+    cmd_serve,
+    cmd_demo,
+    cmd_imports,
+    cmd_export,
+    cmd_user,
+    cmd_match,
+    cmd_channels,
+    cmd_parse,
+    cmd_worker,
+):
     module.register(app)
 
 

@@ -1,4 +1,4 @@
-"""`jiuye import graduates|postings FILE` and `jiuye export template graduates|postings`."""
+"""`jiuye import graduates|postings FILE` (`jiuye export template ...` is in jiuye/cmd_export.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from bot.services import imports
 from jiuye.context import container
 
 import_app = typer.Typer(help="从 Excel（.xlsx）或 .csv 导入毕业生台账、岗位台账。", no_args_is_help=True)
-# Other areas add their own `jiuye export ...` commands to this group.
-export_app = typer.Typer(help="导出文件：导入模板等。", no_args_is_help=True)
+# The blank templates `jiuye export template` writes (the export group lives in jiuye/cmd_export.py).
 template_names = {"graduates": "毕业生导入模板.xlsx", "postings": "岗位导入模板.xlsx"}
 
 
@@ -89,22 +88,6 @@ def import_postings(
     _run(Ledger.postings, file, imports.ImportOptions(partial=partial, error_file=error_file, pending=pending))
 
 
-@export_app.command("template")
-def export_template(
-    kind: Ledger = typer.Argument(..., help="graduates（毕业生）或 postings（岗位）"),
-    output: Path | None = typer.Option(None, "-o", "--output", help="输出文件（默认当前目录下的模板文件名）"),
-) -> None:
-    """导出空白导入模板（.xlsx，含填写说明）。"""
-    target = output or Path(template_names[kind.value])
-    try:
-        path = imports.export_template(kind.value, target)
-    except OSError as exc:
-        typer.secho(f"无法写入 {target}：{exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(2) from exc
-    typer.secho(f"模板已生成：{path}", fg=typer.colors.GREEN)
-
-
 def register(app: typer.Typer) -> None:
-    """Add `jiuye import ...` and `jiuye export ...` to the CLI."""
+    """Add `jiuye import ...` to the CLI."""
     app.add_typer(import_app, name="import")
-    app.add_typer(export_app, name="export")

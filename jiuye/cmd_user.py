@@ -8,10 +8,12 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import typer
+from sqlalchemy.orm import Session
 
+from bot.bootstrap import Container
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.scope import ROLE_LABELS
-from bot.services import users
+from bot.services import staff_binding, users
 from jiuye.context import container
 from models.db import transaction
 
@@ -138,6 +140,26 @@ def revoke_token(
     """吊销 API 令牌。"""
     _run(users.revoke_api_token, username, name=name, now=container().clock.now())
     typer.secho(f"已吊销 {username} 的令牌“{name}”", fg=typer.colors.GREEN)
+
+
+@user_app.command("bind-code")
+def bind_code(username: str = typer.Argument(..., help="用户名")) -> None:
+    """签发一次性聊天绑定码：本人在任一聊天渠道发送“绑定工作人员 绑定码”（24 小时内有效，只能用一次）。"""
+    c = container()
+    issued = _run(_issue_bind_code, username, c)
+    typer.echo(issued.code)
+    until = issued.expires_at.astimezone(ZoneInfo(c.settings.schedule.timezone))
+    typer.secho(
+        f"以上是 {issued.username} 的聊天绑定码，有效期至 {until:%Y-%m-%d %H:%M}，只能用一次；"
+        f"请本人在公众号、企业微信或 QQ 中发送“绑定工作人员 {issued.code}”。再次签发会作废此码。",
+        fg=typer.colors.GREEN,
+        err=True,
+    )
+
+
+def _issue_bind_code(session: Session, username: str, c: Container) -> staff_binding.IssuedCode:
+    user = users.get_user(session, username)
+    return staff_binding.issue_code(session, c.pii, user, now=c.clock.now(), actor="cli")
 
 
 @user_app.command("disable")

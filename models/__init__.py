@@ -5,6 +5,7 @@ Importing this package registers every table on `Base.metadata` (Alembic's env.p
 
 from models.audit import AuditLog
 from models.base import Base
+from models.broadcasts import ScheduledBroadcast
 from models.channels import (
     ChannelGroup,
     ChannelIdentity,
@@ -44,6 +45,7 @@ __all__ = [
     "OutboxStatus",
     "PlatformToken",
     "Posting",
+    "ScheduledBroadcast",
     "SchoolClass",
     "StaffToken",
     "StaffUser",

@@ -137,6 +137,10 @@ class WecomAdapter(BaseAdapter):
         base = self.cfg.api_base.rstrip("/")
         if target_kind == "user":
             body.update(touser=target_id, agentid=self.cfg.agent_id)
+            if payload.get("duplicate_check"):
+                # The platform drops an identical message resent within the interval (a send whose answer was
+                # lost in a crash and that the outbox therefore tries again).
+                body.update(enable_duplicate_check=1, duplicate_check_interval=1800)
             url, what = f"{base}/cgi-bin/message/send", "企业微信应用消息"
         else:
             body["chatid"] = target_id

@@ -11,7 +11,8 @@ from models import Checkin, CheckinSchedule
 
 
 def record_answer(session: Session, graduate_id: int, now: datetime) -> None:
-    """The graduate told us their status (or answered a check-in): open questions are answered, silence resets."""
+    """The graduate told us their status (or answered a check-in): open questions are answered, silence resets,
+    and the graduate leaves the counselor's phone list (entries with no channel already due)."""
     schedule = session.get(CheckinSchedule, graduate_id)
     if schedule is not None:
         schedule.last_answered_at = now
@@ -19,6 +20,7 @@ def record_answer(session: Session, graduate_id: int, now: datetime) -> None:
         schedule.escalated_at = None
     session.execute(
         sa.update(Checkin)
-        .where(Checkin.graduate_id == graduate_id, Checkin.answered_at.is_(None), Checkin.sent_at.is_not(None))
+        .where(Checkin.graduate_id == graduate_id, Checkin.answered_at.is_(None))
+        .where(sa.or_(Checkin.sent_at.is_not(None), sa.and_(Checkin.channel.is_(None), Checkin.due_at <= now)))
         .values(answered_at=now)
     )

@@ -3,7 +3,8 @@
 Every run is a `match_runs` row (trigger, scope, parameters with weights, counts per relaxation step, shortfalls,
 duration, status); its matches carry score parts, step, rank and a Chinese reason, and replace the graduates'
 previous active matches. Placed graduates need no recommendations and are skipped (their old matches retire).
-One code path for SQLite and PostgreSQL.
+One code path for SQLite and PostgreSQL. Reading lives in `matching_load`; `rematch_in_session` (one graduate,
+inside the caller's transaction, for the dialogue) in `matching_inline`.
 """
 
 from __future__ import annotations
@@ -11,39 +12,51 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.bootstrap import Container
-from bot.domain import EducationLevel, GraduateProfile, PostingProfile, PostingStatus, Preference, ReviewState
+from bot.domain import PostingProfile
 from bot.errors import NotFound
-from bot.matching import FeedbackItem, MatchParams, Outcome, RunStats, is_too_far, prepare, run_pool
-from bot.matching.incremental import CurrentMatch, MatchState, Placement, place_posting
+from bot.matching import MatchParams, Outcome, RunStats, prepare, run_pool
+from bot.matching.incremental import MatchState, Placement, place_posting
 from bot.services import audit
-from models import (
-    College,
-    Employer,
-    Feedback,
-    Graduate,
-    GraduatePreference,
-    Major,
-    Match,
-    MatchRun,
-    MatchShortfall,
-    Posting,
-    SchoolClass,
+from bot.services.matching_load import (
+    BATCH,
+    PG_LOCK_KEY,
+    current_lists,
+    held_seats,
+    load_feedback,
+    load_graduates,
+    load_postings,
+    local_today,
+    open_postings,
+    posting_profile,
+    run_scope,
+    unplaced,
 )
+from models import Employer, Graduate, Major, Match, MatchRun, MatchShortfall, Posting
 from models.db import is_postgres
 
-BATCH = 2000  # rows per INSERT, ids per IN (...)
-_PG_LOCK_KEY = 0x6A6975_7965_0005  # "jiuye" matching writes
-_LIST_WISHES = ("city_adcodes", "province_adcodes", "industry_codes", "positions", "skills", "employer_natures")
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+
+__all__ = [
+    "RunSummary",
+    "ShortfallLine",
+    "current_matches",
+    "load_feedback",
+    "load_graduates",
+    "load_postings",
+    "local_today",
+    "on_posting_changed",
+    "on_preference_changed",
+    "run_batch",
+]
 
 
 @dataclass(frozen=True)
@@ -66,132 +79,6 @@ class RunSummary:
     placed: int = 0  # incremental: lists the posting entered
 
 
-def local_today(c: Container) -> date:
-    return c.clock.now().astimezone(ZoneInfo(c.settings.schedule.timezone)).date()
-
-
-# ------------------------------------------------------------------------------------------------ loading
-
-
-def _placed_codes(c: Container) -> list[str]:
-    return sorted(code for code, d in c.codebook.destinations.items() if d.placed)
-
-
-def _unplaced(c: Container) -> ColumnElement[bool]:
-    return sa.or_(Graduate.destination_code.is_(None), Graduate.destination_code.not_in(_placed_codes(c)))
-
-
-def _scope(
-    session: Session, college: str | None, class_name: str | None, graduate_ids: Sequence[int] | None
-) -> tuple[list[ColumnElement[bool]], dict[str, Any]]:
-    """WHERE clauses of a run's scope, and the scope as recorded; unknown names are a Chinese NotFound."""
-    conds: list[ColumnElement[bool]] = []
-    scope: dict[str, Any] = {}
-    if college:
-        found = session.scalar(sa.select(College).where(sa.or_(College.code == college, College.name == college)))
-        if found is None:
-            raise NotFound(f"未找到学院“{college}”（可用学院代码或名称）")
-        conds.append(Graduate.college_id == found.id)
-        scope["college"] = found.name
-    if class_name:
-        cls = session.scalar(sa.select(SchoolClass).where(SchoolClass.name == class_name))
-        if cls is None:
-            raise NotFound(f"未找到班级“{class_name}”")
-        conds.append(Graduate.class_id == cls.id)
-        scope["class"] = cls.name
-    if graduate_ids is not None:
-        ids = sorted(set(graduate_ids))
-        missing = set(ids) - set(session.scalars(sa.select(Graduate.id).where(Graduate.id.in_(ids))))
-        if missing:
-            raise NotFound(f"未找到毕业生（id {', '.join(map(str, sorted(missing)))}）")
-        conds.append(Graduate.id.in_(ids))
-        scope["graduate_ids"] = ids
-    return conds, scope or {"all": True}
-
-
-def load_graduates(session: Session, conds: Iterable[ColumnElement[bool]]) -> list[GraduateProfile]:
-    gp = GraduatePreference
-    rows = session.execute(
-        sa.select(Graduate, Major.code, Major.class_code, Major.category_code, Major.name, gp)
-        .join(Major, Graduate.major_id == Major.id)
-        .outerjoin(gp, gp.graduate_id == Graduate.id)
-        .where(*conds)
-        .order_by(Graduate.id)
-    )
-    out = []
-    for g, code, class_code, category, major_name, p in rows:
-        pref = Preference()
-        if p is not None:
-            lists = {name: tuple(getattr(p, name) or ()) for name in _LIST_WISHES}
-            pref = Preference(**lists, any_place=p.any_place, salary_min=p.salary_min)
-        out.append(
-            GraduateProfile(
-                id=g.id, education=_level(g.education), major_code=code, major_class_code=class_code,
-                major_category_code=category, origin_adcode=g.origin_adcode, hardship=g.is_hardship,
-                unplaced_since=g.unplaced_since, preference=pref, major_name=major_name,
-            )
-        )  # fmt: skip
-    return out
-
-
-def _level(value: int) -> EducationLevel:
-    """A stored level; an unknown number reads as 不限 rather than failing the whole run."""
-    try:
-        return EducationLevel(value)
-    except ValueError:
-        return EducationLevel.ANY
-
-
-def _open_postings(today: date) -> list[ColumnElement[bool]]:
-    return [
-        Posting.status == PostingStatus.OPEN,
-        Posting.review_state == ReviewState.APPROVED,
-        sa.or_(Posting.deadline.is_(None), Posting.deadline >= today),
-    ]
-
-
-def _profile(p: Posting, nature: str | None) -> PostingProfile:
-    return PostingProfile(
-        id=p.id, employer_id=p.employer_id, title=p.title, description=p.description or "",
-        adcode=None if p.nationwide else p.adcode, industry_code=p.industry_code, employer_nature=nature,
-        min_education=_level(p.min_education), majors_any=p.majors_any,
-        accepted_majors=tuple(p.accepted_majors or ()), salary_min=p.salary_min, salary_max=p.salary_max,
-        headcount=p.headcount, published_on=p.published_on, deadline=p.deadline,
-    )  # fmt: skip
-
-
-def load_postings(session: Session, conds: Iterable[ColumnElement[bool]]) -> list[PostingProfile]:
-    rows = session.execute(
-        sa.select(Posting, Employer.nature_code).join(Employer, Posting.employer_id == Employer.id).where(*conds)
-    )
-    return [_profile(p, nature) for p, nature in rows]
-
-
-def load_feedback(session: Session, graduate_ids: Sequence[int]) -> list[FeedbackItem]:
-    out: list[FeedbackItem] = []
-    for start in range(0, len(graduate_ids), BATCH):
-        rows = session.execute(
-            sa.select(Feedback, Posting.adcode, Posting.employer_id, Posting.title, Posting.description)
-            .join(Posting, Feedback.posting_id == Posting.id)
-            .where(Feedback.graduate_id.in_(graduate_ids[start : start + BATCH]))
-            .order_by(Feedback.id)
-        )
-        for f, adcode, employer_id, title, description in rows:
-            far = is_too_far(f.reason, tuple(f.reason_tags or ()))
-            text = f"{title} {description or ''}"
-            out.append(FeedbackItem(f.graduate_id, f.posting_id, f.kind, far, adcode, employer_id, text))
-    return out
-
-
-def _held(session: Session, conds: Sequence[ColumnElement[bool]]) -> dict[int, int]:
-    """Seats taken by active matches of graduates outside the run's scope (none when the scope is everyone)."""
-    if not conds:
-        return {}
-    outside = Match.graduate_id.not_in(sa.select(Graduate.id).where(*conds))
-    q = sa.select(Match.posting_id, sa.func.count()).where(Match.active, outside).group_by(Match.posting_id)
-    return {int(pid): int(n) for pid, n in session.execute(q)}
-
-
 # ------------------------------------------------------------------------------------------------ writing
 
 
@@ -202,18 +89,20 @@ def _writing(c: Container) -> Iterator[Session]:
     with c.sessions.begin() as session:
         conn = session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         if is_postgres(conn):
-            session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+            session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
         yield session
 
 
 def _start_run(c: Container, trigger: str, scope: dict[str, Any], params: MatchParams) -> int:
     with _writing(c) as session:
-        run = MatchRun(
-            trigger=trigger, scope=scope, params=params.as_record(), status="running", started_at=c.clock.now()
-        )
-        session.add(run)
-        session.flush()
-        return run.id
+        return add_run(session, c, trigger, scope, params)
+
+
+def add_run(session: Session, c: Container, trigger: str, scope: dict[str, Any], params: MatchParams) -> int:
+    run = MatchRun(trigger=trigger, scope=scope, params=params.as_record(), status="running", started_at=c.clock.now())
+    session.add(run)
+    session.flush()
+    return run.id
 
 
 def _fail_run(c: Container, run_id: int, exc: BaseException) -> None:
@@ -287,15 +176,15 @@ def run_batch(
     params = MatchParams.from_settings(c.settings.matching)
     today = local_today(c)
     with c.sessions() as session:
-        conds, scope = _scope(session, college, class_name, graduate_ids)
+        conds, scope = run_scope(session, college, class_name, graduate_ids)
     run_id = _start_run(c, trigger, scope, params)
     started = time.perf_counter()
     try:
         with c.sessions() as session:
-            graduates = load_graduates(session, [*conds, _unplaced(c)])
-            postings = load_postings(session, _open_postings(today))
+            graduates = load_graduates(session, [*conds, unplaced(c)])
+            postings = load_postings(session, open_postings(today))
             feedback = load_feedback(session, [g.id for g in graduates])
-            held = _held(session, conds)
+            held = held_seats(session, conds)
         pool = prepare(graduates, postings, params=params, today=today, feedback=feedback)
         outcome = run_pool(pool, held)
         return _store_batch(c, run_id, trigger, scope, conds, outcome, started, actor)
@@ -314,28 +203,50 @@ def _store_batch(
     started: float,
     actor: str,
 ) -> RunSummary:
-    names = c.codebook.industries
+    with _writing(c) as session:
+        return store_outcome(session, c, run_id, trigger, scope, conds, outcome, started, actor)
+
+
+def store_outcome(
+    session: Session,
+    c: Container,
+    run_id: int,
+    trigger: str,
+    scope: dict[str, Any],
+    conds: Sequence[ColumnElement[bool]],
+    outcome: Outcome,
+    started: float,
+    actor: str,
+    shortfall_below: int | None = None,
+) -> RunSummary:
+    """Replace the active lists of the graduates in scope with the outcome, in the caller's (locked) transaction.
+
+    `shortfall_below`: a run asked for more than the usual K (a graduate paging on) reports as shortfalls only
+    lists shorter than the usual K, so that asking for more never makes anyone look short of postings."""
     now = c.clock.now()
     stats = outcome.stats()
     shortfalls = outcome.shortfalls()
+    if shortfall_below is not None:
+        shortfalls = [s for s in shortfalls if s.found < shortfall_below]
+        stats = replace(stats, shortfalls=len(shortfalls))
     short_ids = [s.graduate_id for s in shortfalls]
-    with _writing(c) as session:
-        retire = sa.update(Match).where(Match.active).values(active=False)
-        if conds:
-            retire = retire.where(Match.graduate_id.in_(sa.select(Graduate.id).where(*conds)))
-        session.execute(retire)
-        _insert(session, Match, (_match_row(run_id, r, now) for r in outcome.iter_recommendations(names)))
-        short_rows = (
-            {"run_id": run_id, "graduate_id": s.graduate_id, "found": s.found, "reason": s.reason} for s in shortfalls
-        )
-        _insert(session, MatchShortfall, short_rows)
-        duration = _finish_run(session, c, run_id, stats, started)
-        audit.record(
-            session, actor=actor, action="match.run", object_type="match_run", object_id=run_id,
-            detail={"trigger": trigger, "scope": scope, "matches": stats.matches, "shortfalls": stats.shortfalls},
-        )  # fmt: skip
-        who = sa.select(Graduate.id, Graduate.student_no, Graduate.name)
-        people = {gid: (no, name) for gid, no, name in session.execute(who.where(Graduate.id.in_(short_ids)))}
+    retire = sa.update(Match).where(Match.active).values(active=False)
+    if conds:
+        retire = retire.where(Match.graduate_id.in_(sa.select(Graduate.id).where(*conds)))
+    session.execute(retire)
+    recommendations = outcome.iter_recommendations(c.codebook.industries)
+    _insert(session, Match, (_match_row(run_id, r, now) for r in recommendations))
+    short_rows = (
+        {"run_id": run_id, "graduate_id": s.graduate_id, "found": s.found, "reason": s.reason} for s in shortfalls
+    )
+    _insert(session, MatchShortfall, short_rows)
+    duration = _finish_run(session, c, run_id, stats, started)
+    audit.record(
+        session, actor=actor, action="match.run", object_type="match_run", object_id=run_id,
+        detail={"trigger": trigger, "scope": scope, "matches": stats.matches, "shortfalls": stats.shortfalls},
+    )  # fmt: skip
+    who = sa.select(Graduate.id, Graduate.student_no, Graduate.name)
+    people = {gid: (no, name) for gid, no, name in session.execute(who.where(Graduate.id.in_(short_ids)))}
     lines = [ShortfallLine(s.graduate_id, *people.get(s.graduate_id, ("", "")), s.found, s.reason) for s in shortfalls]
     return RunSummary(run_id, trigger, scope, stats, duration, lines)
 
@@ -355,9 +266,9 @@ def on_posting_changed(c: Container, posting_id: int, *, actor: str = "system") 
         ).first()
         if row is None:
             raise NotFound(f"岗位 {posting_id} 不存在")
-        posting = _profile(row[0], row[1])
+        posting = posting_profile(row[0], row[1])
         still_open = bool(
-            session.scalar(sa.select(sa.func.count()).where(Posting.id == posting_id, *_open_postings(today)))
+            session.scalar(sa.select(sa.func.count()).where(Posting.id == posting_id, *open_postings(today)))
         )
     scope = {"posting_id": posting_id}
     run_id = _start_run(c, "incremental", scope, params)
@@ -385,7 +296,7 @@ def on_posting_changed(c: Container, posting_id: int, *, actor: str = "system") 
     lost = sorted(set(holders) - {p.graduate_id for p in placed})
     if lost:
         with c.sessions() as session:
-            lost = list(session.scalars(sa.select(Graduate.id).where(Graduate.id.in_(lost), _unplaced(c))))
+            lost = list(session.scalars(sa.select(Graduate.id).where(Graduate.id.in_(lost), unplaced(c))))
         if lost:
             run_batch(c, graduate_ids=lost, trigger="incremental", actor=actor)
     return RunSummary(run_id, "incremental", scope, stats, duration, placed=len(placed))
@@ -395,16 +306,16 @@ def _place(
     c: Container, run_id: int, posting: PostingProfile, params: MatchParams, today: date
 ) -> tuple[list[Placement], int]:
     """Score the posting for the graduates it accepts and write the lists it enters."""
-    accepts: list[ColumnElement[bool]] = [Graduate.education >= int(posting.min_education), _unplaced(c)]
+    accepts: list[ColumnElement[bool]] = [Graduate.education >= int(posting.min_education), unplaced(c)]
     if not posting.majors_any and posting.accepted_majors:
         codes = list(posting.accepted_majors)
         accepts.append(sa.or_(Major.code.in_(codes), Major.class_code.in_(codes), Major.category_code.in_(codes)))
     with c.sessions() as session:
         graduates = load_graduates(session, accepts)
         ids = [g.id for g in graduates]
-        postings = load_postings(session, _open_postings(today))
+        postings = load_postings(session, open_postings(today))
         feedback = load_feedback(session, ids)
-        current = _current(session, ids)
+        current = current_lists(session, ids)
         held = session.scalar(sa.select(sa.func.count()).where(Match.active, Match.posting_id == posting.id)) or 0
     pool = prepare(graduates, postings, params=params, today=today, feedback=feedback)
     state = MatchState.from_current(pool, current)
@@ -422,22 +333,6 @@ def _place(
                     session.execute(sa.update(Match).where(*mine).values(rank=rank))
         _insert(session, Match, (_match_row(run_id, p, now) for p in placed))
     return placed, len(graduates)
-
-
-def _current(session: Session, ids: Sequence[int]) -> dict[int, list[CurrentMatch]]:
-    """Active lists of these graduates, as the incremental engine reads them."""
-    current: dict[int, list[CurrentMatch]] = {}
-    cols = (Match.graduate_id, Match.posting_id, Posting.employer_id, Match.score, Match.relax_step)
-    for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        q = (
-            sa.select(*cols)
-            .join(Posting, Match.posting_id == Posting.id)
-            .where(Match.active, Match.graduate_id.in_(chunk))
-        )
-        for gid, pid, emp, score, step in session.execute(q):
-            current.setdefault(gid, []).append(CurrentMatch(pid, emp, score, step))
-    return current
 
 
 def current_matches(session: Session, graduate_id: int) -> list[Match]:

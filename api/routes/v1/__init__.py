@@ -14,3 +14,13 @@ router.include_router(graduates.router)
 router.include_router(postings.router)
 router.include_router(audit.router)
 router.include_router(matching.router)
+
+from api.routes.v1 import faq, identities  # noqa: E402
+
+router.include_router(faq.router)
+router.include_router(identities.router)
+
+from api.routes.v1 import broadcasts, outbox  # noqa: E402
+
+router.include_router(outbox.router)
+router.include_router(broadcasts.router)

@@ -1,0 +1,53 @@
+"""Write transactions that behave on both databases: SQLite (one writer) and PostgreSQL.
+
+SQLite has a single writer. A transaction that starts as a reader and then writes must upgrade its lock and may
+fail at once if another writer got there first, so writers start with `BEGIN IMMEDIATE`; and this process's
+threads queue on one lock (shared with the inbound pipeline) instead of SQLite's busy-sleep back-off. PostgreSQL
+needs neither: plain READ COMMITTED transactions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+
+
+def process_lock(c: Container) -> AbstractContextManager[object]:
+    if c.engine.dialect.name != "sqlite":
+        return nullcontext()
+    lock = c.extras.get("sqlite_write_lock")
+    if lock is None:
+        lock = c.extras.setdefault("sqlite_write_lock", threading.Lock())
+    return lock  # type: ignore[no-any-return]
+
+
+@contextmanager
+def writing(c: Container) -> Iterator[sa.Connection]:
+    """A short write transaction on a connection (the outbox's claims and results)."""
+    with process_lock(c), c.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn, conn.begin():
+        yield conn
+
+
+@contextmanager
+def write_session(c: Container) -> Iterator[Session]:
+    """A short write transaction with an ORM session; commits on success."""
+    with writing(c) as conn, c.sessions(bind=conn, join_transaction_mode="rollback_only") as session:
+        yield session
+        session.flush()
+
+
+@contextmanager
+def job_session(c: Container) -> Iterator[Session]:
+    """A scheduler job's transaction: BEGIN IMMEDIATE on SQLite, without holding the process lock for the whole
+    job (the API's writers wait on SQLite's busy timeout instead, as they would for another process)."""
+    with c.sessions() as session, session.begin():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        yield session
