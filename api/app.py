@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -14,6 +16,7 @@ from api.routes import admin, chat, health, hooks, mobile, v1
 from api.schemas.validation import validation_body
 from bot import errors
 from bot.bootstrap import Container, bootstrap
+from bot.inbox_runtime import InboxRuntime
 
 _ERROR_STATUS: list[tuple[type[errors.JiuyeError], int]] = [
     (errors.UnknownAccount, 404),
@@ -30,8 +33,12 @@ _ERROR_STATUS: list[tuple[type[errors.JiuyeError], int]] = [
 def create_app(container: Container | None = None) -> FastAPI:
     container = container or bootstrap()
     app = FastAPI(
+        lifespan=_lifespan,
         title="就业助手 jiuye",
-        description="就业助手 API：毕业生、岗位、匹配、推送与统计。",
+        description=(
+            "就业助手 API：毕业生、岗位、匹配、推送与统计。平台回调地址为 /hooks/{kind}/{account}"
+            "（GET 用于平台的 URL 校验，POST 接收消息），协议由各渠道定义，不在此列出。"
+        ),
         version="0.1.0",
         docs_url="/docs",
         openapi_url="/openapi.json",
@@ -40,12 +47,22 @@ def create_app(container: Container | None = None) -> FastAPI:
     _install_metrics(app, container)
     _install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(hooks.router)
+    app.router.routes[0:0] = hooks.routes
     app.include_router(chat.router)
     app.include_router(mobile.router)
     app.include_router(admin.router)
     app.include_router(v1.router)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    inbox = app.state.inbox = InboxRuntime(app.state.container)
+    inbox.start()
+    try:
+        yield
+    finally:
+        inbox.stop()
 
 
 def _install_error_handlers(app: FastAPI) -> None:

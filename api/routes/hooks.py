@@ -1,7 +1,8 @@
 """Platform webhooks: `GET|POST /hooks/{kind}/{account}`.
 
-The route stays thin: size-limit the body (413 before any parsing), hand the adapter a `WebhookRequest`, run the
-inbound pipeline in the thread pool for a message, and write back the adapter's answer. Channel errors map to
+The route stays thin: size-limit the body (413 before any parsing), hand the adapter a `WebhookRequest`, store the
+message in the durable inbox (group commit), answer passively when that is cheap (bot/inbox_runtime.py), and write
+back the adapter's answer. Channel errors map to
 HTTP at the app's edge (UnknownAccount 404, BadSignature 401, BadPayload 400/405/413).
 """
 
@@ -9,34 +10,45 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
 
-from api.deps import ContainerDep
+from bot.bootstrap import Container
 from bot.channels import HttpReply, WebhookRequest
 from bot.errors import BadPayload
-from bot.services.inbound import handle_inbound
-
-router = APIRouter(tags=["webhooks"])
-
-
-@router.get("/hooks/{kind}/{account}", summary="平台回调 URL 校验")
-async def verify_url(kind: str, account: str, request: Request, c: ContainerDep) -> Response:
-    adapter = c.channels.get(kind, account)
-    reply = adapter.verify_url(_webhook_request(request, b"", c.clock.now()))
-    return _response(reply)
+from bot.inbox_runtime import InboxRuntime
+from bot.services import inbox
 
 
-@router.post("/hooks/{kind}/{account}", summary="接收平台推送的消息和事件")
-async def receive(kind: str, account: str, request: Request, c: ContainerDep) -> Response:
-    adapter = c.channels.get(kind, account)
+async def webhook(request: Request) -> Response:
+    """GET: the platform's URL verification; POST: a message or event."""
+    c: Container = request.app.state.container
+    adapter = c.channels.get(request.path_params["kind"], request.path_params["account"])
+    if request.method == "GET":
+        return _response(adapter.verify_url(_webhook_request(request, b"", c.clock.now())))
     body = await _read_limited(request, c.settings.max_body_bytes)
     outcome = adapter.accept(_webhook_request(request, body, c.clock.now()))
     if isinstance(outcome, HttpReply):
         return _response(outcome)
-    replies = await run_in_threadpool(handle_inbound, c, outcome.message)
+    msg = outcome.message
+    if inbox.ignored(msg):
+        return _response(adapter.render(outcome, []))
+    replies = await inbox_runtime(request).handle(msg)
     return _response(adapter.render(outcome, replies))
+
+
+# A plain Starlette route, matched before the API's routes: platform callbacks need none of FastAPI's parameter
+# validation or dependency solving, which cost more than verifying and storing the message itself.
+routes = [Route("/hooks/{kind}/{account}", webhook, methods=["GET", "POST"], name="webhook")]
+
+
+def inbox_runtime(request: Request) -> InboxRuntime:
+    """The app's inbox runtime (created by the app's lifespan; on first use where no lifespan ran, e.g. tests)."""
+    runtime: InboxRuntime | None = getattr(request.app.state, "inbox", None)
+    if runtime is None:
+        runtime = request.app.state.inbox = InboxRuntime(request.app.state.container)
+    return runtime
 
 
 async def _read_limited(request: Request, limit: int) -> bytes:
