@@ -32,6 +32,10 @@ class ResponderContext:
         self.msg = msg
         self.identity_id = identity_id
         self.now = now
+        # Set by the responder for the conversation log: the parsed intent, and the inbound text as it may be
+        # stored when it held a secret (a binding secret masked).
+        self.intent: str | None = None
+        self.log_text: str | None = None
         self._session: Session | None = None
         self._identity: ChannelIdentity | None = None
 
@@ -72,6 +76,9 @@ def log_rows(
     now: datetime,
     passive: Sequence[OutboundMessage],
     queued: Sequence[OutboundMessage],
+    *,
+    intent: str | None = None,
+    text: str | None = None,
 ) -> list[dict[str, Any]]:
     common = {
         "channel": msg.channel.value,
@@ -83,8 +90,9 @@ def log_rows(
         "intent": None,
     }
     data_in = compact({"kind": msg.kind.value, "msg_id": msg.msg_id, "event_key": msg.event_key})
-    text_in = msg.text or f"[{msg.kind.value}{':' + msg.event_key if msg.event_key else ''}]"
-    rows = [{**common, "direction": "in", "text": text_in, "data": data_in}]
+    text_in = text if text is not None else msg.text
+    text_in = text_in or f"[{msg.kind.value}{':' + msg.event_key if msg.event_key else ''}]"
+    rows = [{**common, "intent": intent, "direction": "in", "text": text_in, "data": data_in}]
     for via, replies in (("passive", passive), ("outbox", queued)):
         rows += [{**common, "direction": "out", "text": r.text, "data": {"via": via}} for r in replies]
     return rows

@@ -198,7 +198,8 @@ def _respond(
             graduate_id=graduate_id,
             now=now,
         )
-    conn.execute(sql.log, log_rows(msg, identity_id, graduate_id, now, now_replies, rest))
+    rows = log_rows(msg, identity_id, graduate_id, now, now_replies, rest, intent=ctx.intent, text=ctx.log_text)
+    conn.execute(sql.log, rows)
     return now_replies
 
 
@@ -307,9 +308,11 @@ def _statements(dialect: str) -> _Statements:
         .values(processed_at=sa.bindparam("now"))
         .returning(dedupe.c.payload),
         stored=sa.select(dedupe.c.reply).where(dedupe.c.id == sa.bindparam("row_id")),
+        # Processed: the reply is kept for the platform's retries; the message itself is dropped, since the
+        # conversation log has it (with any secret masked) and personal data is kept no longer than needed.
         store_reply=sa.update(dedupe)
         .where(dedupe.c.id == sa.bindparam("row_id"))
-        .values(reply=sa.bindparam("new_reply")),
+        .values(reply=sa.bindparam("new_reply"), payload=None),
         touch=upsert.on_conflict_do_update(index_elements=keys, set_=window).returning(
             identity.c.id, identity.c.graduate_id
         ),

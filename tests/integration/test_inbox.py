@@ -138,3 +138,23 @@ def test_a_poison_message_is_retried_a_bounded_number_of_times(c: Container, clo
     with c.sessions() as s:
         row = s.get(InboundDedupe, receipt.dedupe_id)
         assert row is not None and row.attempts == inbox.MAX_ATTEMPTS and "dialogue crashed" in (row.last_error or "")
+
+
+class SecretResponder:
+    def respond(self, ctx):  # type: ignore[no-untyped-def]
+        ctx.intent = "bind"
+        ctx.log_text = ctx.msg.text.replace("01123X", "******")
+        return [OutboundMessage("绑定成功")]
+
+
+def test_a_processed_message_keeps_no_secret_only_the_masked_log(c: Container) -> None:
+    c.responder = SecretResponder()
+    msg = dataclasses.replace(wechat(1), text="绑定 2022001 李雷 01123X")
+    (receipt,) = inbox.record(c, [msg])
+    with c.sessions() as s:
+        assert s.get(InboundDedupe, receipt.dedupe_id).payload["text"].endswith("01123X")  # type: ignore[union-attr]
+    inbox.process(c, receipt.dedupe_id, passive=True)
+    with c.sessions() as s:
+        assert s.get(InboundDedupe, receipt.dedupe_id).payload is None  # type: ignore[union-attr]
+        logged = s.execute(sa.select(ConversationLog).where(ConversationLog.direction == "in")).scalar_one()
+    assert (logged.text, logged.intent) == ("绑定 2022001 李雷 ******", "bind")
