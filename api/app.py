@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -10,28 +12,26 @@ from fastapi.responses import JSONResponse
 from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.routes import admin, chat, health, hooks, mobile, v1
+from api.errors import status_for
+from api.routes import admin, chat, health, mobile, v1
 from api.schemas.validation import validation_body
+from api.webhooks import PREFIX as WEBHOOK_PREFIX
+from api.webhooks import ROUTE as WEBHOOK_ROUTE
+from api.webhooks import WebhookDispatch
 from bot import errors
 from bot.bootstrap import Container, bootstrap
-
-_ERROR_STATUS: list[tuple[type[errors.JiuyeError], int]] = [
-    (errors.UnknownAccount, 404),
-    (errors.BadSignature, 401),
-    (errors.LoginFailed, 401),
-    (errors.AccountLocked, 423),
-    (errors.Forbidden, 403),
-    (errors.NotFound, 404),
-    (errors.Conflict, 409),
-    (errors.InvalidInput, 422),
-]
+from bot.inbox_runtime import InboxRuntime
 
 
 def create_app(container: Container | None = None) -> FastAPI:
     container = container or bootstrap()
     app = FastAPI(
+        lifespan=_lifespan,
         title="就业助手 jiuye",
-        description="就业助手 API：毕业生、岗位、匹配、推送与统计。",
+        description=(
+            "就业助手 API：毕业生、岗位、匹配、推送与统计。平台回调地址为 /hooks/{kind}/{account}"
+            "（GET 用于平台的 URL 校验，POST 接收消息），协议由各渠道定义，不在此列出。"
+        ),
         version="0.1.0",
         docs_url="/docs",
         openapi_url="/openapi.json",
@@ -40,7 +40,6 @@ def create_app(container: Container | None = None) -> FastAPI:
     _install_metrics(app, container)
     _install_error_handlers(app)
     app.include_router(health.router)
-    app.include_router(hooks.router)
     app.include_router(chat.router)
     app.include_router(mobile.router)
     app.include_router(admin.router)
@@ -48,19 +47,23 @@ def create_app(container: Container | None = None) -> FastAPI:
     return app
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    inbox = app.state.inbox = InboxRuntime(app.state.container)
+    inbox.start()
+    try:
+        yield
+    finally:
+        inbox.stop()
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     async def handle(request: Request, exc: Exception) -> Response:
         if isinstance(exc, errors.InvalidInput):
             items = [{"loc": [], "msg": p} for p in exc.problems]
             return JSONResponse({"detail": f"请求有误：{exc}", "errors": items}, status_code=422)
-        status = 500
-        if isinstance(exc, errors.BadPayload):
-            status = exc.status
-        else:
-            for cls, code in _ERROR_STATUS:
-                if isinstance(exc, cls):
-                    status = code
-                    break
+        assert isinstance(exc, errors.JiuyeError)
+        status = status_for(exc)
         return JSONResponse({"detail": str(exc) or type(exc).__name__}, status_code=status)
 
     async def invalid_request(request: Request, exc: Exception) -> Response:
@@ -76,6 +79,8 @@ def _install_metrics(app: FastAPI, container: Container) -> None:
         "jiuye_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=container.metrics
     )
     latency = Histogram("jiuye_http_request_seconds", "HTTP latency", ["route"], registry=container.metrics)
+    # Added first, so it runs inside the metrics layer: webhooks are measured too.
+    app.add_middleware(WebhookDispatch)
     app.add_middleware(MetricsMiddleware, requests=requests, latency=latency)
 
 
@@ -103,6 +108,10 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
+            route = getattr(scope.get("route"), "path", None) or _unrouted_label(scope)
             self.requests.labels(scope["method"], route, str(status)).inc()
             self.latency.labels(route).observe(time.perf_counter() - start)
+
+
+def _unrouted_label(scope: Scope) -> str:
+    return WEBHOOK_ROUTE if scope.get("path", "").startswith(WEBHOOK_PREFIX) else "unmatched"

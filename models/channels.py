@@ -59,10 +59,18 @@ class ChannelGroup(Base):
 
 
 class InboundDedupe(Base):
-    """One row per platform message; the unique key makes retries and a second worker a no-op."""
+    """One row per platform message: the durable inbox and its dedupe key.
+
+    The unique key makes the platform's retries and a second worker a no-op. The row is written (with the message
+    as `payload`) before the platform is acknowledged; `processed_at` is set by whoever processes it, in the same
+    transaction as the processing, so a message is handled exactly once even if the process dies after the ack.
+    """
 
     __tablename__ = "inbound_dedupe"
-    __table_args__ = (sa.UniqueConstraint("channel", "account", "dedupe_key"),)
+    __table_args__ = (
+        sa.UniqueConstraint("channel", "account", "dedupe_key"),
+        sa.Index("ix_inbound_dedupe_pending", "processed_at", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[ChannelKind] = mapped_column(str_enum(ChannelKind))
@@ -70,6 +78,10 @@ class InboundDedupe(Base):
     dedupe_key: Mapped[str] = mapped_column(sa.String(192))
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     reply: Mapped[str | None] = mapped_column(sa.Text)  # the passive reply, repeated to the platform's retries
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONType)  # the InboundMessage, for deferred processing
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class OutboxStatus(enum.StrEnum):

@@ -144,13 +144,18 @@ def test_subscription_state_and_the_48h_window_follow_the_user(c: Container) -> 
     assert sorted(texts) == ["[subscribe]", "[unsubscribe]"]
 
 
-def test_a_failing_responder_stores_nothing_and_the_retry_succeeds(c: Container) -> None:
+def test_a_failing_responder_keeps_the_message_and_the_retry_succeeds(c: Container) -> None:
     c.responder = CountingResponder("x", fail=True)
     with pytest.raises(RuntimeError):
         handle_inbound(c, web_msg())
-    assert count(c, InboundDedupe) == count(c, ConversationLog) == count(c, ChannelIdentity) == 0
+    # The message is kept (nothing lost), unprocessed, with the failure counted; its effects rolled back.
+    assert count(c, ConversationLog) == count(c, ChannelIdentity) == 0
+    with c.sessions() as s:
+        row = s.execute(sa.select(InboundDedupe)).scalar_one()
+        assert row.processed_at is None and row.attempts == 1 and "RuntimeError" in (row.last_error or "")
     c.responder = CountingResponder("好了")
     assert handle_inbound(c, web_msg()) == [OutboundMessage("好了")]
+    assert count(c, InboundDedupe) == 1
 
 
 def test_default_responder_greets_and_helps(c: Container) -> None:
@@ -188,7 +193,8 @@ def test_responder_writes_roll_back_with_a_failure(c: Container) -> None:
     c.responder = WritingResponder(fail=True)
     with pytest.raises(RuntimeError):
         handle_inbound(c, web_msg("绑定"))
-    assert count(c, ConversationState) == count(c, ChannelIdentity) == count(c, InboundDedupe) == 0
+    assert count(c, ConversationState) == count(c, ChannelIdentity) == 0
+    assert count(c, InboundDedupe, processed_at=None) == 1  # kept for another try, not lost
 
 
 def test_long_dedupe_keys_stay_distinct(c: Container) -> None:

@@ -1,0 +1,338 @@
+"""The durable inbox: a platform message is stored before it is acknowledged, then processed exactly once.
+
+1. `record` (the acknowledgement path) writes one `inbound_dedupe` row per message, with the message itself as
+   `payload`, many messages per transaction (group commit). The unique (channel, account, dedupe_key) makes the
+   platform's retries, a restart or a second worker find the row instead of adding one.
+2. `process` claims a recorded row (`UPDATE ... SET processed_at WHERE processed_at IS NULL`) and, in that same
+   transaction, upserts the sender's identity (their message opens WeChat's 48 h window), asks the responder for
+   replies, stores the passive ones for the platform's retries, queues the rest in the outbox and logs the turn.
+   Whoever claims first processes; everyone else gets `None` and reads the stored reply. A failure rolls the
+   processing back and leaves the row unprocessed (attempts and last error counted), so nothing is lost: a retry
+   of the same platform message or the sweeper processes it again.
+3. `process(..., passive=False)` is for messages whose HTTP request is already answered (deferred under load, or
+   swept after a crash): every reply goes through the outbox.
+
+Group messages that do not address the bot are not stored at all: bystanders' chatter is none of our business.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot import outbox
+from bot.domain import ChannelKind, InboundKind, InboundMessage, OutboundMessage
+from bot.services.inbound_support import ResponderContext, bounded_key, log_rows, reply_key
+from models import ChannelIdentity, ConversationLog, InboundDedupe
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What `record` learnt about one message."""
+
+    dedupe_id: int
+    new: bool  # first time this platform message was seen
+    processed: bool  # already processed: `stored` is the answer the platform got the first time
+    stored: list[OutboundMessage]
+
+
+def ignored(msg: InboundMessage) -> bool:
+    return bool(msg.group_id) and not msg.to_me
+
+
+# ------------------------------------------------------------------------------------------------------- record
+
+
+def record(container: Container, msgs: Sequence[InboundMessage]) -> list[Receipt]:
+    """Store the messages (one transaction, however many); a receipt per message, in order."""
+    if not msgs:
+        return []
+    now = container.clock.now()
+    keys = [(m.channel.value, m.account, bounded_key(m.dedupe_key)) for m in msgs]
+    with _writer(container), _connect_immediate(container) as conn, conn.begin():
+        sql = _statements(conn.dialect.name)
+        inserted: dict[tuple[str, str, str], int] = {}
+        # executemany: SQLAlchemy batches it into multi-row INSERTs with one cached compilation ("insertmanyvalues").
+        for row in conn.execute(sql.insert_many, _first_of_each(msgs, keys, now)):
+            inserted[(_kind(row.channel), row.account, row.dedupe_key)] = int(row.id)
+        known = _existing(conn, sql, [k for k in keys if k not in inserted])
+    receipts: list[Receipt] = []
+    claimed: set[tuple[str, str, str]] = set()
+    for key in keys:
+        if key in inserted and key not in claimed:
+            claimed.add(key)
+            receipts.append(Receipt(inserted[key], new=True, processed=False, stored=[]))
+            continue
+        dedupe_id, reply, processed_at = known.get(key) or (inserted[key], None, None)
+        receipts.append(Receipt(dedupe_id, new=False, processed=processed_at is not None, stored=decode(reply)))
+    return receipts
+
+
+def _first_of_each(
+    msgs: Sequence[InboundMessage], keys: Sequence[tuple[str, str, str]], now: datetime
+) -> list[dict[str, Any]]:
+    """One row per distinct key: a platform retry that lands in the same batch is a duplicate, not a second row."""
+    seen: set[tuple[str, str, str]] = set()
+    rows: list[dict[str, Any]] = []
+    for msg, key in zip(msgs, keys, strict=True):
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            {
+                "channel": msg.channel.value,
+                "account": msg.account,
+                "dedupe_key": key[2],
+                "received_at": now,
+                "payload": to_payload(msg),
+                "attempts": 0,
+            }
+        )
+    return rows
+
+
+def _existing(
+    conn: sa.Connection, sql: _Statements, keys: Sequence[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], tuple[int, str | None, datetime | None]]:
+    found: dict[tuple[str, str, str], tuple[int, str | None, datetime | None]] = {}
+    groups: dict[tuple[str, str], list[str]] = {}
+    for channel, account, key in keys:
+        groups.setdefault((channel, account), []).append(key)
+    for (channel, account), dedupe_keys in groups.items():
+        params = {"channel": channel, "account": account, "keys": dedupe_keys}
+        for row in conn.execute(sql.lookup, params):
+            found[(channel, account, row.dedupe_key)] = (int(row.id), row.reply, row.processed_at)
+    return found
+
+
+def _kind(value: Any) -> str:
+    return value.value if isinstance(value, ChannelKind) else str(value)
+
+
+# ------------------------------------------------------------------------------------------------------ process
+
+
+def process(container: Container, dedupe_id: int, *, passive: bool) -> list[OutboundMessage] | None:
+    """Process one recorded message exactly once; its passive replies, or None if it was processed elsewhere."""
+    now = container.clock.now()
+    try:
+        with _writer(container), _connect_immediate(container) as conn, conn.begin():
+            sql = _statements(conn.dialect.name)
+            row = conn.execute(sql.claim, {"row_id": dedupe_id, "now": now}).first()
+            if row is None:
+                return None
+            if row.payload is None:  # a row from before the inbox kept payloads: nothing left to do
+                return []
+            msg = from_payload(row.payload)
+            return _respond(container, conn, sql, dedupe_id, msg, now, passive=passive)
+    except Exception as exc:
+        _record_failure(container, dedupe_id, exc)
+        raise
+
+
+def stored_reply(container: Container, dedupe_id: int) -> list[OutboundMessage]:
+    with container.engine.connect() as conn:
+        reply = conn.execute(_statements(conn.dialect.name).stored, {"row_id": dedupe_id}).scalar_one_or_none()
+    return decode(reply)
+
+
+def pending(container: Container, *, older_than_s: float, limit: int = 100) -> list[int]:
+    """Recorded but unprocessed messages (their process died, or they failed) that are due for another try."""
+    cutoff = container.clock.now() - timedelta(seconds=older_than_s)
+    with container.engine.connect() as conn:
+        stmt = (
+            sa.select(InboundDedupe.id)
+            .where(
+                InboundDedupe.processed_at.is_(None),
+                InboundDedupe.received_at <= cutoff,
+                InboundDedupe.attempts < MAX_ATTEMPTS,
+            )
+            .order_by(InboundDedupe.received_at, InboundDedupe.id)
+            .limit(limit)
+        )
+        return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+def _respond(
+    container: Container,
+    conn: sa.Connection,
+    sql: _Statements,
+    dedupe_id: int,
+    msg: InboundMessage,
+    now: datetime,
+    *,
+    passive: bool,
+) -> list[OutboundMessage]:
+    adapter = container.channels.get(msg.channel, msg.account)
+    identity_id, graduate_before = _touch_identity(conn, sql, msg, now)
+    ctx = ResponderContext(conn, container, msg, identity_id, now)
+    replies = list(container.responder.respond(ctx))
+    graduate_id = ctx.finish(graduate_before)
+    limit = adapter.max_passive_replies if passive else 0
+    now_replies, rest = (replies, []) if limit is None else (replies[:limit], replies[limit:])
+    conn.execute(sql.store_reply, {"row_id": dedupe_id, "new_reply": encode(now_replies)})
+    for i, payload in enumerate(adapter.reply_payloads(msg, rest) if rest else []):
+        outbox.enqueue(
+            conn,
+            idempotency_key=reply_key(msg, i),
+            channel=msg.channel,
+            account=msg.account,
+            target_kind="group" if msg.group_id else "user",
+            target_id=msg.group_id or msg.user_id,
+            payload=payload,
+            intent="reply",
+            graduate_id=graduate_id,
+            now=now,
+        )
+    rows = log_rows(msg, identity_id, graduate_id, now, now_replies, rest, intent=ctx.intent, text=ctx.log_text)
+    conn.execute(sql.log, rows)
+    return now_replies
+
+
+def _record_failure(container: Container, dedupe_id: int, exc: BaseException) -> None:
+    with _writer(container), container.engine.begin() as conn:
+        conn.execute(
+            sa.update(InboundDedupe)
+            .where(InboundDedupe.id == dedupe_id, InboundDedupe.processed_at.is_(None))
+            .values(attempts=InboundDedupe.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000])
+        )
+
+
+def _touch_identity(
+    conn: sa.Connection, sql: _Statements, msg: InboundMessage, now: datetime
+) -> tuple[int, int | None]:
+    """Upsert the sender (their message reopens WeChat's 48 h window); returns (identity id, graduate id)."""
+    subscription = msg.kind in (InboundKind.SUBSCRIBE, InboundKind.UNSUBSCRIBE)
+    params = {
+        "channel": msg.channel,
+        "account": msg.account,
+        "platform_user_id": msg.user_id[:128],
+        "last_inbound_at": now,
+        "window_sent": 0,
+        "bind_failures": 0,
+        "subscribed": msg.kind is not InboundKind.UNSUBSCRIBE,
+        "created_at": now,
+    }
+    row = conn.execute(sql.touch_subscription if subscription else sql.touch, params).one()
+    return int(row[0]), row[1]
+
+
+# ------------------------------------------------------------------------------------------------ serialisation
+
+
+def to_payload(msg: InboundMessage) -> dict[str, Any]:
+    # Field by field rather than dataclasses.asdict, which deep-copies: this runs for every webhook.
+    return {
+        "channel": msg.channel.value,
+        "account": msg.account,
+        "user_id": msg.user_id,
+        "text": msg.text,
+        "dedupe_key": msg.dedupe_key,
+        "kind": msg.kind.value,
+        "group_id": msg.group_id,
+        "to_me": msg.to_me,
+        "msg_id": msg.msg_id,
+        "event_key": msg.event_key,
+        "sent_at": msg.sent_at.isoformat() if msg.sent_at else None,
+        "reply_context": msg.reply_context,
+    }
+
+
+def from_payload(data: dict[str, Any]) -> InboundMessage:
+    values = dict(data)
+    values["channel"] = ChannelKind(values["channel"])
+    values["kind"] = InboundKind(values.get("kind", InboundKind.TEXT.value))
+    sent = values.get("sent_at")
+    values["sent_at"] = datetime.fromisoformat(sent) if sent else None
+    values["reply_context"] = dict(values.get("reply_context") or {})
+    return InboundMessage(**values)
+
+
+def encode(replies: Sequence[OutboundMessage]) -> str:
+    return json.dumps([{k: v for k, v in asdict(r).items() if v is not None} for r in replies], ensure_ascii=False)
+
+
+def decode(stored: str | None) -> list[OutboundMessage]:
+    return [OutboundMessage(**item) for item in json.loads(stored)] if stored else []
+
+
+# ----------------------------------------------------------------------------------------------------- database
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """Built once per dialect: the hot path then pays for execution only, not statement construction."""
+
+    insert_many: Any
+    lookup: Any
+    claim: Any
+    stored: Any
+    store_reply: Any
+    touch: Any
+    touch_subscription: Any
+    log: Any
+
+
+@cache
+def _statements(dialect: str) -> _Statements:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    dedupe, identity = cast(sa.Table, InboundDedupe.__table__), cast(sa.Table, ChannelIdentity.__table__)
+    upsert = insert(identity)
+    keys = ["channel", "account", "platform_user_id"]
+    window = {"last_inbound_at": upsert.excluded.last_inbound_at, "window_sent": 0}
+    return _Statements(
+        insert_many=insert(dedupe)
+        .on_conflict_do_nothing()
+        .returning(dedupe.c.id, dedupe.c.channel, dedupe.c.account, dedupe.c.dedupe_key),
+        lookup=sa.select(dedupe.c.id, dedupe.c.dedupe_key, dedupe.c.reply, dedupe.c.processed_at).where(
+            dedupe.c.channel == sa.bindparam("channel"),
+            dedupe.c.account == sa.bindparam("account"),
+            dedupe.c.dedupe_key.in_(sa.bindparam("keys", expanding=True)),
+        ),
+        claim=sa.update(dedupe)
+        .where(dedupe.c.id == sa.bindparam("row_id"), dedupe.c.processed_at.is_(None))
+        .values(processed_at=sa.bindparam("now"))
+        .returning(dedupe.c.payload),
+        stored=sa.select(dedupe.c.reply).where(dedupe.c.id == sa.bindparam("row_id")),
+        # Processed: the reply is kept for the platform's retries; the message itself is dropped, since the
+        # conversation log has it (with any secret masked) and personal data is kept no longer than needed.
+        store_reply=sa.update(dedupe)
+        .where(dedupe.c.id == sa.bindparam("row_id"))
+        .values(reply=sa.bindparam("new_reply"), payload=None),
+        touch=upsert.on_conflict_do_update(index_elements=keys, set_=window).returning(
+            identity.c.id, identity.c.graduate_id
+        ),
+        touch_subscription=upsert.on_conflict_do_update(
+            index_elements=keys, set_={**window, "subscribed": upsert.excluded.subscribed}
+        ).returning(identity.c.id, identity.c.graduate_id),
+        log=sa.insert(cast(sa.Table, ConversationLog.__table__)),
+    )
+
+
+def _connect_immediate(container: Container) -> sa.Connection:
+    # SQLite: take the write lock at BEGIN, so that the claim can never dead-lock on a lock upgrade.
+    return container.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+
+
+def _writer(container: Container) -> AbstractContextManager[object]:
+    """SQLite has one writer: queue this process's threads on a lock instead of SQLite's busy-sleep back-off."""
+    if container.engine.dialect.name != "sqlite":
+        return nullcontext()
+    lock = container.extras.get("sqlite_write_lock")
+    if lock is None:
+        lock = container.extras.setdefault("sqlite_write_lock", threading.Lock())
+    return lock  # type: ignore[no-any-return]
