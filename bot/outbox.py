@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -77,15 +78,17 @@ def enqueue(
         "created_at": created,
     }
     bind = session.get_bind() if isinstance(session, Session) else session
-    insert = postgresql.insert if bind.dialect.name == "postgresql" else sqlite.insert
-    stmt = (
-        insert(OutboxMessage)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(OutboxMessage.id)
-    )
     # RETURNING rather than rowcount: psycopg reports -1 for an INSERT whose primary key comes back.
-    return session.execute(stmt).first() is not None
+    return session.execute(_insert_one(bind.dialect.name), values).first() is not None
+
+
+@cache
+def _insert_one(dialect: str) -> Any:
+    """Built once per dialect and executed with parameters, so that its compiled form is cached (a fresh
+    `.values(...)` statement per call costs more than the insert itself)."""
+    table = cast(sa.Table, OutboxMessage.__table__)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
 
 
 def enqueue_many(session: Session | Connection, rows: Sequence[Mapping[str, Any]], *, now: datetime) -> dict[str, int]:

@@ -54,9 +54,8 @@ class DialogueResponder:
 
 
 def _note_for_log(ctx: ResponderContext, turn: Turn) -> None:
-    """Leave what the pipeline should log with the inbound message: the parsed intent (ConversationLog.intent) and,
-    when the message held a binding secret, the text with the secret masked. The pipeline reads them with
-    getattr(ctx, "intent" / "log_text", None); until it does, they are simply unused."""
-    vars(ctx)["intent"] = turn.intent
+    """What the pipeline logs with the inbound message: the parsed intent (ConversationLog.intent) and, when the
+    message held a binding secret, the text with the secret masked."""
+    ctx.intent = turn.intent
     if turn.log_text is not None:
-        vars(ctx)["log_text"] = turn.log_text
+        ctx.log_text = turn.log_text

@@ -312,7 +312,7 @@ def _statements(dialect: str) -> _Statements:
         # conversation log has it (with any secret masked) and personal data is kept no longer than needed.
         store_reply=sa.update(dedupe)
         .where(dedupe.c.id == sa.bindparam("row_id"))
-        .values(reply=sa.bindparam("new_reply"), payload=None),
+        .values(reply=sa.bindparam("new_reply"), payload=sa.null()),
         touch=upsert.on_conflict_do_update(index_elements=keys, set_=window).returning(
             identity.c.id, identity.c.graduate_id
         ),

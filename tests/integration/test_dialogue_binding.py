@@ -166,3 +166,13 @@ def test_the_responder_leaves_the_intent_and_a_masked_secret_for_the_log(c: Cont
     chat(SECRETS[ZHANG].lower())
     chat("推荐")
     assert spy.notes == [("bind", None), ("bind", "******"), ("recommend", None)]
+
+
+def test_the_conversation_log_and_the_inbox_keep_no_binding_secret(c: Container, school: School) -> None:
+    chat = Chat(c, "web-11")
+    chat(f"绑定 {ZHANG} 张三 {SECRETS[ZHANG]}")
+    with c.sessions() as s:
+        logged = s.execute(sa.select(ConversationLog.text, ConversationLog.intent)).all()
+        payloads = s.execute(sa.text("SELECT payload FROM inbound_dedupe WHERE payload IS NOT NULL")).all()
+    assert logged and all(SECRETS[ZHANG].lower() not in text.lower() for text, _ in logged)
+    assert ("bind" in {intent for _, intent in logged}) and payloads == []
