@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     link_ttl_hours: int = 72
     outbox_max_attempts: int = 8
+    # Processed inbound messages (dedupe keys and passive replies) are kept this long, then pruned.
+    inbox_retention_days: int = 30
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
 

@@ -178,14 +178,9 @@ class InboxRuntime:
 
     def _sweep(self) -> None:
         try:
-            due = inbox.pending(self.container, older_than_s=self.settings.sweep_older_than_s)
+            self.processed_in_background += inbox.sweep(self.container, older_than_s=self.settings.sweep_older_than_s)
         except Exception as exc:
             log.warning("inbox.sweep_failed", error=f"{type(exc).__name__}: {exc}")
-            return
-        for dedupe_id in due:
-            if self._stopping.is_set():
-                return
-            self._process_quietly(dedupe_id)
 
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until everything deferred so far is processed (tests and benchmarks); True when drained."""

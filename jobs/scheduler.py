@@ -70,6 +70,8 @@ def default_jobs(s: ScheduleSettings) -> list[JobSpec]:
         JobSpec("deadlines", "jobs.tasks:deadlines", _daily(s.quiet_end, tz), 6 * 3600),
         JobSpec("digest", "jobs.tasks:digest", _daily(s.digest_at, tz), 3 * 3600),
         JobSpec("broadcasts", "jobs.tasks:broadcasts", IntervalTrigger(minutes=1, timezone=tz), 300),
+        JobSpec("inbox_sweep", "jobs.tasks:inbox_sweep", IntervalTrigger(minutes=1, timezone=tz), 300),
+        JobSpec("inbox_prune", "jobs.tasks:inbox_prune", _daily(time(3, 30), tz), 6 * 3600),
     ]
 
 

@@ -74,3 +74,21 @@ def broadcasts() -> None:
     from bot.services import broadcasts as broadcast_service
 
     _done("broadcasts", broadcast_service.send_due(current()), quiet_if_idle=True)
+
+
+def inbox_sweep() -> None:
+    """Messages stored but never processed (their web process died after the ack): process them now."""
+    from bot.services import inbox
+
+    c = current()
+    done = inbox.sweep(c, older_than_s=60)
+    if done:
+        log.info("job.done", job="inbox_sweep", processed=done)
+
+
+def inbox_prune() -> None:
+    """Processed inbound messages past the retention period (settings.inbox_retention_days) are forgotten."""
+    from bot.services import inbox
+
+    c = current()
+    _done("inbox_prune", {"deleted": inbox.prune(c, older_than_days=c.settings.inbox_retention_days)})

@@ -27,6 +27,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
+import structlog
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot import outbox
@@ -36,6 +37,8 @@ from models import ChannelIdentity, ConversationLog, InboundDedupe
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
+
+log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 5
 
@@ -165,6 +168,28 @@ def pending(container: Container, *, older_than_s: float, limit: int = 100) -> l
             .limit(limit)
         )
         return [int(i) for i in conn.execute(stmt).scalars()]
+
+
+def sweep(container: Container, *, older_than_s: float, limit: int = 500) -> int:
+    """Process what was stored but never processed (its process died mid-way); how many were processed here."""
+    done = 0
+    for dedupe_id in pending(container, older_than_s=older_than_s, limit=limit):
+        try:
+            if process(container, dedupe_id, passive=False) is not None:
+                done += 1
+        except Exception as exc:  # counted on the row (attempts, last error); the next sweep tries again
+            log.warning("inbox.process_failed", dedupe_id=dedupe_id, error=f"{type(exc).__name__}: {exc}")
+    return done
+
+
+def prune(container: Container, *, older_than_days: int) -> int:
+    """Forget processed messages older than the retention period (the conversation log keeps the turn)."""
+    cutoff = container.clock.now() - timedelta(days=older_than_days)
+    with _writer(container), container.engine.begin() as conn:
+        result = conn.execute(
+            sa.delete(InboundDedupe).where(InboundDedupe.processed_at.is_not(None), InboundDedupe.received_at < cutoff)
+        )
+    return int(result.rowcount or 0)
 
 
 def _respond(

@@ -158,3 +158,22 @@ def test_a_processed_message_keeps_no_secret_only_the_masked_log(c: Container) -
         assert s.get(InboundDedupe, receipt.dedupe_id).payload is None  # type: ignore[union-attr]
         logged = s.execute(sa.select(ConversationLog).where(ConversationLog.direction == "in")).scalar_one()
     assert (logged.text, logged.intent) == ("绑定 2022001 李雷 ******", "bind")
+
+
+def test_prune_forgets_processed_messages_past_retention_only(c: Container, clock: FakeClock) -> None:
+    old = inbox.record(c, [wechat(1), wechat(2)])
+    inbox.process(c, old[0].dedupe_id, passive=True)  # processed; old[1] stays unprocessed
+    clock.advance(days=31)
+    (recent,) = inbox.record(c, [wechat(3)])
+    inbox.process(c, recent.dedupe_id, passive=True)
+    assert inbox.prune(c, older_than_days=30) == 1
+    with c.sessions() as s:
+        left = set(s.execute(sa.select(InboundDedupe.id)).scalars())
+    assert left == {old[1].dedupe_id, recent.dedupe_id}  # never drop what is still to be processed
+
+
+def test_sweep_service_processes_and_counts(c: Container, clock: FakeClock) -> None:
+    inbox.record(c, [wechat(1), wechat(2), wechat(3)])
+    clock.advance(minutes=2)
+    assert inbox.sweep(c, older_than_s=60) == 3
+    assert inbox.sweep(c, older_than_s=60) == 0

@@ -97,7 +97,15 @@ def test_jobs_are_stored_persistently_and_kept_across_leaders(container: Contain
     try:
         with container.engine.connect() as conn:
             stored = dict(conn.execute(sa.text("SELECT id, next_run_time FROM apscheduler_jobs")).all())
-        assert set(stored) == {"nightly_matching", "checkins", "deadlines", "digest", "broadcasts"}
+        assert set(stored) == {
+            "nightly_matching",
+            "checkins",
+            "deadlines",
+            "digest",
+            "broadcasts",
+            "inbox_sweep",
+            "inbox_prune",
+        }
     finally:
         a.close()
     b = LeaderScheduler(container, jobs=jobs, name="b")
