@@ -130,6 +130,18 @@ def test_wecom_unknown_member_is_permanent() -> None:
         WecomAdapter(WECOM).send(platform.context(), "user", "nobody", {"text": "hi"})
 
 
+def test_wecom_duplicate_check_only_when_the_intent_asks_for_it() -> None:
+    platform = FakePlatform({"/cgi-bin/message/send": reply(errcode=0, errmsg="ok", invaliduser="", msgid="m1")})
+    ctx = platform.context()
+    bot = WecomAdapter(WECOM)
+    bot.send(ctx, "user", "zhangsan", {"text": "本周就业情况确认", "duplicate_check": True})
+    bot.send(ctx, "user", "zhangsan", {"text": "你好"})
+    checked, plain = platform.sent("/cgi-bin/message/send")
+    assert (checked["enable_duplicate_check"], checked["duplicate_check_interval"]) == (1, 1800)
+    assert "duplicate_check" not in checked and checked["text"] == {"content": "本周就业情况确认"}
+    assert "enable_duplicate_check" not in plain
+
+
 def test_wecom_appchat_create_and_send() -> None:
     platform = FakePlatform(
         {
