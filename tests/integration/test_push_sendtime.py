@@ -13,7 +13,7 @@ from bot.outbox_recheck import NO_SLOT
 from bot.push import Action, PushKind
 from bot.push_payload import PRIORITY_HARDSHIP, PRIORITY_NORMAL, PushMessage
 from bot.services import phone_list
-from bot.services.push import PushIntent, plan_intents
+from bot.services.push import PushIntent, load_audience, plan_intents
 from models import Checkin, Graduate, OutboxStatus
 from tests.integration.pushkit import (
     CS_PATH,
@@ -191,3 +191,20 @@ def test_unbound_channel_is_replanned_onto_another(container: Container) -> None
         OutboxStatus.SENT, ChannelKind.ONEBOT, "10001", "private"
     )  # fmt: skip
     assert bodies(platform, WECOM_PATH) == [] and len(bodies(platform, ONEBOT_PATH)) == 1
+
+
+def test_a_school_wide_audience_read_in_one_pass_equals_the_chunked_read(container: Container) -> None:
+    c, _, (g0, g1, g2, g3) = setup(container)
+    bind(c, g0, ChannelKind.WECOM, "corp", "zhangsan")
+    bind(c, g1, ChannelKind.WECHAT_MP, "gzh", "openid-1", last_inbound_at=DAY - timedelta(hours=1))
+    bind(c, g1, ChannelKind.ONEBOT, "qq", "10001")
+    bind(c, g2, ChannelKind.ONEBOT, "qq", "10002")  # bound, but not among the people asked about
+    with c.sessions.begin() as s:
+        s.get_one(Graduate, g3).unsubscribed = True
+    asked = [g0, g1, g3]
+    with c.sessions() as s:
+        chunked = load_audience(s, c, graduate_ids=asked)
+        one_pass = load_audience(s, c, graduate_ids=asked, whole_school=0)
+    assert one_pass == chunked
+    assert sorted(one_pass.graduates) == [g0, g1] and one_pass.unsubscribed == {g3}
+    assert [o.channel for o in one_pass.graduates[g1]] == [ChannelKind.WECHAT_MP, ChannelKind.ONEBOT]
