@@ -18,7 +18,7 @@ from api.schemas.validation import validation_body
 from api.webhooks import PREFIX as WEBHOOK_PREFIX
 from api.webhooks import ROUTE as WEBHOOK_ROUTE
 from api.webhooks import WebhookDispatch
-from bot import errors
+from bot import errors, heap
 from bot.bootstrap import Container, bootstrap
 from bot.inbox_runtime import InboxRuntime
 
@@ -49,6 +49,7 @@ def create_app(container: Container | None = None) -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    heap.warm_and_freeze()
     inbox = app.state.inbox = InboxRuntime(app.state.container)
     inbox.start()
     try:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -39,10 +40,13 @@ class InboxSettings:
     sweep_every_s: float = 15.0
     sweep_older_than_s: float = 30.0
     sweep: bool = True
-    # While more than this many webhook requests are in flight, background processing pauses between messages
-    # (at most `max_pause_s` each) so that acknowledgements keep their latency during a burst.
+    # While more than this many webhook requests are in flight, messages are not processed inline.
     busy_above: int = 4
-    max_pause_s: float = 0.02
+    # During a burst (requests kept arriving while a message was processed), background processing takes at most
+    # 1 / (1 + yield_ratio) of the time: after a message that took t it pauses yield_ratio * t (at most
+    # `max_pause_s`), so that the acknowledgements, which the platforms time (WeChat: 5 s), keep the GIL.
+    yield_ratio: float = 10.0
+    max_pause_s: float = 0.1
 
 
 class InboxRuntime:
@@ -53,6 +57,7 @@ class InboxRuntime:
         self._writer: asyncio.Task[None] | None = None
         self._inline = 0
         self._active = 0  # webhook requests between arrival and answer
+        self._arrivals = 0  # webhook requests so far (read by the background thread to tell a burst)
         self._deferred: queue.Queue[int | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._thread_lock = threading.Lock()
@@ -64,6 +69,7 @@ class InboxRuntime:
     async def handle(self, msg: InboundMessage) -> list[OutboundMessage]:
         """Store the message, then its passive replies (none when processing was deferred)."""
         self._active += 1
+        self._arrivals += 1
         try:
             receipt = await self.submit(msg)
             return await self.answer(receipt, msg)
@@ -161,20 +167,18 @@ class InboxRuntime:
                 self._deferred.task_done()
 
     def _process_quietly(self, dedupe_id: int) -> None:
+        arrivals, started = self._arrivals, time.perf_counter()
         try:
             if inbox.process(self.container, dedupe_id, passive=False) is not None:
                 self.processed_in_background += 1
         except Exception as exc:  # the row keeps its error and is retried by the sweeper; the thread goes on
             log.warning("inbox.process_failed", dedupe_id=dedupe_id, error=f"{type(exc).__name__}: {exc}")
-        self._yield_to_requests()
+        if self._arrivals - arrivals > 1:
+            self._yield_to_requests(time.perf_counter() - started)
 
-    def _yield_to_requests(self) -> None:
-        # The GIL is shared with the event loop: during a burst, let the acknowledgements run first.
-        paused = 0.0
-        while self._active > self.settings.busy_above and paused < self.settings.max_pause_s:
-            if self._stopping.wait(0.002):
-                return
-            paused += 0.002
+    def _yield_to_requests(self, took_s: float) -> None:
+        # The GIL is shared with the event loop: during a burst the acknowledgements go first.
+        self._stopping.wait(min(self.settings.yield_ratio * took_s, self.settings.max_pause_s))
 
     def _sweep(self) -> None:
         try:
