@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
@@ -23,9 +23,20 @@ from bot.bootstrap import Container, bootstrap
 from bot.inbox_runtime import InboxRuntime
 
 
+class JiuyeApp(FastAPI):
+    """FastAPI with a front layer outside its middleware stack: platform webhooks, the hot path, are served there
+    without FastAPI's per-request layers (error pages, telemetry, body limit: the webhook layer has its own)."""
+
+    front: Callable[[ASGIApp], ASGIApp] | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        return self.front(stack) if self.front is not None else stack
+
+
 def create_app(container: Container | None = None) -> FastAPI:
     container = container or bootstrap()
-    app = FastAPI(
+    app = JiuyeApp(
         lifespan=_lifespan,
         title="就业助手 jiuye",
         description=(
@@ -75,14 +86,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
 
 
-def _install_metrics(app: FastAPI, container: Container) -> None:
+def _install_metrics(app: JiuyeApp, container: Container) -> None:
     requests = Counter(
         "jiuye_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=container.metrics
     )
     latency = Histogram("jiuye_http_request_seconds", "HTTP latency", ["route"], registry=container.metrics)
-    # Added first, so it runs inside the metrics layer: webhooks are measured too.
-    app.add_middleware(WebhookDispatch)
-    app.add_middleware(MetricsMiddleware, requests=requests, latency=latency)
+    # Outermost: every request is measured, webhooks included; then webhooks leave for their own plain layer.
+    app.front = lambda inner: MetricsMiddleware(WebhookDispatch(inner, app), requests=requests, latency=latency)
 
 
 class MetricsMiddleware:

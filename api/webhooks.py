@@ -27,23 +27,28 @@ ROUTE = "/hooks/{kind}/{account}"
 
 
 class WebhookDispatch:
-    """Serves `/hooks/{kind}/{account}`; every other request goes on to the app."""
+    """Serves `/hooks/{kind}/{account}`; every other request goes on to `inner` (the app's middleware stack).
 
-    def __init__(self, app: ASGIApp) -> None:
+    It sits in front of that stack, so a webhook skips the layers it does not use; `app` is the application whose
+    state (container, inbox runtime) it serves.
+    """
+
+    def __init__(self, inner: ASGIApp, app: Any) -> None:
+        self.inner = inner
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(PREFIX):
             parts = scope["path"][len(PREFIX) :].split("/")
             if len(parts) == 2 and all(parts):
-                await _serve(scope, receive, send, parts[0], parts[1])
+                await _serve(self.app, scope, receive, send, parts[0], parts[1])
                 return
-        await self.app(scope, receive, send)
+        await self.inner(scope, receive, send)
 
 
-async def _serve(scope: Scope, receive: Receive, send: Send, kind: str, account: str) -> None:
+async def _serve(app: Any, scope: Scope, receive: Receive, send: Send, kind: str, account: str) -> None:
     try:
-        reply = await _handle(scope, receive, kind, account)
+        reply = await _handle(app, scope, receive, kind, account)
     except JiuyeError as exc:
         status = exc.status if isinstance(exc, BadPayload) else status_for(exc)
         body = json.dumps({"detail": str(exc) or type(exc).__name__}, ensure_ascii=False).encode("utf-8")
@@ -61,8 +66,7 @@ async def _serve(scope: Scope, receive: Receive, send: Send, kind: str, account:
     await send({"type": "http.response.body", "body": reply.body})
 
 
-async def _handle(scope: Scope, receive: Receive, kind: str, account: str) -> HttpReply:
-    app = scope["app"]
+async def _handle(app: Any, scope: Scope, receive: Receive, kind: str, account: str) -> HttpReply:
     c: Container = app.state.container
     adapter = c.channels.get(kind, account)
     method = scope["method"]
