@@ -47,6 +47,8 @@ class InboxSettings:
     # `max_pause_s`), so that the acknowledgements, which the platforms time (WeChat: 5 s), keep the GIL.
     yield_ratio: float = 10.0
     max_pause_s: float = 0.1
+    # A message that has waited this long is processed at full speed whatever the load: replies are late, not lost.
+    max_wait_s: float = 30.0
 
 
 class InboxRuntime:
@@ -58,7 +60,7 @@ class InboxRuntime:
         self._inline = 0
         self._active = 0  # webhook requests between arrival and answer
         self._arrivals = 0  # webhook requests so far (read by the background thread to tell a burst)
-        self._deferred: queue.Queue[int | None] = queue.Queue()
+        self._deferred: queue.Queue[tuple[int, float] | None] = queue.Queue()  # (dedupe id, deferred at)
         self._thread: threading.Thread | None = None
         self._thread_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -127,7 +129,7 @@ class InboxRuntime:
 
     def defer(self, dedupe_id: int) -> None:
         self._ensure_thread()
-        self._deferred.put(dedupe_id)
+        self._deferred.put((dedupe_id, time.monotonic()))
 
     @property
     def backlog(self) -> int:
@@ -162,23 +164,21 @@ class InboxRuntime:
             try:
                 if item is None:
                     break
-                self._process_quietly(item)
+                self._process_quietly(*item)
             finally:
                 self._deferred.task_done()
 
-    def _process_quietly(self, dedupe_id: int) -> None:
-        arrivals, started = self._arrivals, time.perf_counter()
+    def _process_quietly(self, dedupe_id: int, deferred_at: float) -> None:
+        arrivals, started = self._arrivals, time.monotonic()
         try:
             if inbox.process(self.container, dedupe_id, passive=False) is not None:
                 self.processed_in_background += 1
         except Exception as exc:  # the row keeps its error and is retried by the sweeper; the thread goes on
             log.warning("inbox.process_failed", dedupe_id=dedupe_id, error=f"{type(exc).__name__}: {exc}")
-        if self._arrivals - arrivals > 1:
-            self._yield_to_requests(time.perf_counter() - started)
-
-    def _yield_to_requests(self, took_s: float) -> None:
-        # The GIL is shared with the event loop: during a burst the acknowledgements go first.
-        self._stopping.wait(min(self.settings.yield_ratio * took_s, self.settings.max_pause_s))
+        now = time.monotonic()
+        pause = yield_pause(self.settings, self._arrivals - arrivals, now - started, now - deferred_at)
+        if pause:
+            self._stopping.wait(pause)
 
     def _sweep(self) -> None:
         try:
@@ -195,3 +195,12 @@ class InboxRuntime:
             self._stopping.wait(0.01)
             waited += 0.01
         return True
+
+
+def yield_pause(settings: InboxSettings, arrivals: int, took_s: float, waited_s: float) -> float:
+    """How long background processing pauses after a message (seconds). The GIL is shared with the event loop:
+    while requests keep arriving (more than one during the message), the acknowledgements go first, unless the
+    message had already waited `max_wait_s`, in which case the backlog is worked off at full speed."""
+    if arrivals <= 1 or waited_s >= settings.max_wait_s:
+        return 0.0
+    return min(settings.yield_ratio * took_s, settings.max_pause_s)
