@@ -48,7 +48,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.container = container
-    _install_metrics(app, container)
+    _install_front(app, container)
     _install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(chat.router)
@@ -86,7 +86,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
 
 
-def _install_metrics(app: JiuyeApp, container: Container) -> None:
+def _install_front(app: JiuyeApp, container: Container) -> None:
     requests = Counter(
         "jiuye_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=container.metrics
     )

@@ -170,11 +170,7 @@ class InboxRuntime:
 
     def _process_quietly(self, dedupe_id: int, deferred_at: float) -> None:
         arrivals, started = self._arrivals, time.monotonic()
-        try:
-            if inbox.process(self.container, dedupe_id, passive=False) is not None:
-                self.processed_in_background += 1
-        except Exception as exc:  # the row keeps its error and is retried by the sweeper; the thread goes on
-            log.warning("inbox.process_failed", dedupe_id=dedupe_id, error=f"{type(exc).__name__}: {exc}")
+        self.processed_in_background += inbox.process_in_background(self.container, dedupe_id)
         now = time.monotonic()
         pause = yield_pause(self.settings, self._arrivals - arrivals, now - started, now - deferred_at)
         if pause:

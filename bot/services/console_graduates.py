@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from bot.bootstrap import Container
 from bot.errors import InvalidInput, NotFound
 from bot.pii import mask_id_number, mask_phone
-from bot.scope import StaffPrincipal, ensure_can_filter_college, ensure_can_see_class, ensure_can_see_graduate
+from bot.scope import StaffPrincipal, ensure_can_see_graduate
 from bot.services import audit
 from bot.services.class_board import (
     few_matches_filter,
@@ -27,7 +27,7 @@ from bot.services.class_board import (
     phone_today_filter,
     shortfall_filter,
 )
-from bot.services.scope_queries import graduate_scope, hardship_expr, placed_codes, status_filter, text_filter
+from bot.services.scope_queries import graduate_filters, placed_codes
 from bot.services.stats import NO_REASON, NOT_REPORTED
 from models import (
     ChannelIdentity,
@@ -102,29 +102,21 @@ def reason_filter(c: Container, reason: str) -> ColumnElement[bool]:
 
 
 def conditions(c: Container, session: Session, principal: StaffPrincipal, q: GraduateQuery) -> list[Any]:
-    conds: list[ColumnElement[bool]] = [graduate_scope(principal)]
-    if q.class_id is not None:
-        school_class = session.get(SchoolClass, q.class_id)
-        if school_class is None:
-            raise NotFound(f"找不到班级 {q.class_id}")
-        ensure_can_see_class(principal, class_id=school_class.id, college_id=school_class.college_id)
-        conds.append(Graduate.class_id == q.class_id)
-    if q.college_id is not None:
-        ensure_can_filter_college(principal, q.college_id)
-        conds.append(Graduate.college_id == q.college_id)
-    if q.status:
-        by_status = status_filter(c.codebook, q.status)
-        if by_status is None:
-            raise InvalidInput([f"未知的去向筛选“{q.status}”：可选已落实、未落实或毕业去向代码，如 10、70"])
-        conds.append(by_status)
+    conds = graduate_filters(
+        session,
+        principal,
+        c.codebook,
+        class_id=q.class_id,
+        college_id=q.college_id,
+        status=q.status or None,
+        hardship=q.hardship,
+        text=q.q,
+        unknown_status="未知的去向筛选“{status}”：可选已落实、未落实或毕业去向代码，如 10、70",
+    )
     if q.reason:
         conds.append(reason_filter(c, q.reason))
-    if q.hardship is not None:
-        conds.append(hardship_expr() if q.hardship else sa.not_(hardship_expr()))
     if q.follow:
         conds.append(_follow_filter(c, session, q.follow))
-    if q.q and q.q.strip():
-        conds.append(text_filter(q.q))
     return conds
 
 

@@ -170,16 +170,20 @@ def pending(container: Container, *, older_than_s: float, limit: int = 100) -> l
         return [int(i) for i in conn.execute(stmt).scalars()]
 
 
+def process_in_background(container: Container, dedupe_id: int) -> bool:
+    """Process a stored message with no request waiting (replies go through the outbox); True when processed here.
+    A failure is logged and left on the row (attempts, last error) for the next sweep."""
+    try:
+        return process(container, dedupe_id, passive=False) is not None
+    except Exception as exc:
+        log.warning("inbox.process_failed", dedupe_id=dedupe_id, error=f"{type(exc).__name__}: {exc}")
+        return False
+
+
 def sweep(container: Container, *, older_than_s: float, limit: int = 500) -> int:
     """Process what was stored but never processed (its process died mid-way); how many were processed here."""
-    done = 0
-    for dedupe_id in pending(container, older_than_s=older_than_s, limit=limit):
-        try:
-            if process(container, dedupe_id, passive=False) is not None:
-                done += 1
-        except Exception as exc:  # counted on the row (attempts, last error); the next sweep tries again
-            log.warning("inbox.process_failed", dedupe_id=dedupe_id, error=f"{type(exc).__name__}: {exc}")
-    return done
+    due = pending(container, older_than_s=older_than_s, limit=limit)
+    return sum(process_in_background(container, dedupe_id) for dedupe_id in due)
 
 
 def prune(container: Container, *, older_than_days: int) -> int:

@@ -13,7 +13,8 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import Role
-from bot.scope import StaffPrincipal
+from bot.errors import InvalidInput, NotFound
+from bot.scope import StaffPrincipal, ensure_can_filter_college, ensure_can_see_class
 from models import Graduate, SchoolClass, StaffUser
 from models.codes import CodeBook
 
@@ -96,3 +97,39 @@ def text_filter(q: str) -> ColumnElement[bool]:
         Graduate.name.contains(text, autoescape=True),
         Graduate.student_no.startswith(text, autoescape=True),
     )
+
+
+def graduate_filters(
+    session: Session,
+    principal: StaffPrincipal,
+    book: CodeBook,
+    *,
+    class_id: int | None,
+    college_id: int | None,
+    status: str | None,
+    hardship: bool | None,
+    text: str | None,
+    unknown_status: str,
+) -> list[ColumnElement[bool]]:
+    """The filters every graduate list shares (the console's and the API's), ANDed into the principal's scope;
+    `unknown_status` is the caller's message for a status filter it does not know (`{status}` is filled in)."""
+    conds = [graduate_scope(principal)]
+    if class_id is not None:
+        school_class = session.get(SchoolClass, class_id)
+        if school_class is None:
+            raise NotFound(f"找不到班级 {class_id}")
+        ensure_can_see_class(principal, class_id=school_class.id, college_id=school_class.college_id)
+        conds.append(Graduate.class_id == class_id)
+    if college_id is not None:
+        ensure_can_filter_college(principal, college_id)
+        conds.append(Graduate.college_id == college_id)
+    if status is not None:
+        by_status = status_filter(book, status)
+        if by_status is None:
+            raise InvalidInput([unknown_status.format(status=status)])
+        conds.append(by_status)
+    if hardship is not None:
+        conds.append(hardship_expr() if hardship else sa.not_(hardship_expr()))
+    if text is not None and text.strip():
+        conds.append(text_filter(text))
+    return conds

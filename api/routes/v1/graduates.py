@@ -24,14 +24,12 @@ from bot.errors import InvalidInput, NotFound
 from bot.pii import PiiCipher, mask_id_number, mask_phone
 from bot.scope import (
     StaffPrincipal,
-    ensure_can_filter_college,
     ensure_can_reveal_pii,
-    ensure_can_see_class,
     ensure_can_see_graduate,
 )
 from bot.services import audit
-from bot.services.scope_queries import graduate_scope, hardship_expr, status_filter, text_filter
-from models import Graduate, GraduatePreference, SchoolClass
+from bot.services.scope_queries import graduate_filters
+from models import Graduate, GraduatePreference
 from models.codes import CodeBook
 
 router = APIRouter(prefix="/graduates", tags=["毕业生"])
@@ -46,28 +44,17 @@ _SCOPE_ERRORS: dict[int | str, dict[str, object]] = {
 def _conditions(
     db: Session, principal: StaffPrincipal, book: CodeBook, f: GraduateFilters
 ) -> list[sa.ColumnElement[bool]]:
-    conds = [graduate_scope(principal)]
-    if f.class_id is not None:
-        school_class = db.get(SchoolClass, f.class_id)
-        if school_class is None:
-            raise NotFound(f"找不到班级 {f.class_id}")
-        ensure_can_see_class(principal, class_id=school_class.id, college_id=school_class.college_id)
-        conds.append(Graduate.class_id == f.class_id)
-    if f.college_id is not None:
-        ensure_can_filter_college(principal, f.college_id)
-        conds.append(Graduate.college_id == f.college_id)
-    if f.status is not None:
-        by_status = status_filter(book, f.status)
-        if by_status is None:
-            raise InvalidInput(
-                [f"未知的去向筛选 {f.status}：可用 placed（已落实）、unplaced（未落实）或毕业去向代码，如 10、70"]
-            )
-        conds.append(by_status)
-    if f.hardship is not None:
-        conds.append(hardship_expr() if f.hardship else sa.not_(hardship_expr()))
-    if f.q is not None and f.q.strip():
-        conds.append(text_filter(f.q))
-    return conds
+    return graduate_filters(
+        db,
+        principal,
+        book,
+        class_id=f.class_id,
+        college_id=f.college_id,
+        status=f.status,
+        hardship=f.hardship,
+        text=f.q,
+        unknown_status="未知的去向筛选 {status}：可用 placed（已落实）、unplaced（未落实）或毕业去向代码，如 10、70",
+    )
 
 
 def summary_fields(g: Graduate, book: CodeBook) -> dict[str, Any]:
