@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -102,6 +103,7 @@ class MetricsMiddleware:
         self.app = app
         self.requests = requests
         self.latency = latency
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -120,8 +122,15 @@ class MetricsMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             route = getattr(scope.get("route"), "path", None) or _unrouted_label(scope)
-            self.requests.labels(scope["method"], route, str(status)).inc()
-            self.latency.labels(route).observe(time.perf_counter() - start)
+            key = (scope["method"], route, status)
+            children = self._children.get(key)
+            if children is None:
+                # labels() validates and locks on every call; the set of (method, route, status) is small and fixed.
+                children = (self.requests.labels(key[0], route, str(status)), self.latency.labels(route))
+                if len(self._children) < 1024:
+                    self._children[key] = children
+            children[0].inc()
+            children[1].observe(time.perf_counter() - start)
 
 
 def _unrouted_label(scope: Scope) -> str:

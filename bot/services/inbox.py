@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
@@ -69,9 +69,8 @@ def record(container: Container, msgs: Sequence[InboundMessage]) -> list[Receipt
     with _writer(container), _connect_immediate(container) as conn, conn.begin():
         sql = _statements(conn.dialect.name)
         inserted: dict[tuple[str, str, str], int] = {}
-        # executemany: SQLAlchemy batches it into multi-row INSERTs with one cached compilation ("insertmanyvalues").
-        for row in conn.execute(sql.insert_many, _first_of_each(msgs, keys, now)):
-            inserted[(_kind(row.channel), row.account, row.dedupe_key)] = int(row.id)
+        for row_id, channel, account, dedupe_key in _insert_new(conn, _first_of_each(msgs, keys), now):
+            inserted[(channel, account, dedupe_key)] = int(row_id)
         known = _existing(conn, sql, [k for k in keys if k not in inserted])
     receipts: list[Receipt] = []
     claimed: set[tuple[str, str, str]] = set()
@@ -86,26 +85,63 @@ def record(container: Container, msgs: Sequence[InboundMessage]) -> list[Receipt
 
 
 def _first_of_each(
-    msgs: Sequence[InboundMessage], keys: Sequence[tuple[str, str, str]], now: datetime
-) -> list[dict[str, Any]]:
-    """One row per distinct key: a platform retry that lands in the same batch is a duplicate, not a second row."""
+    msgs: Sequence[InboundMessage], keys: Sequence[tuple[str, str, str]]
+) -> list[tuple[tuple[str, str, str], str]]:
+    """One row per distinct key, with its payload as JSON: a platform retry that lands in the same batch is a
+    duplicate, not a second row."""
     seen: set[tuple[str, str, str]] = set()
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[tuple[str, str, str], str]] = []
     for msg, key in zip(msgs, keys, strict=True):
         if key in seen:
             continue
         seen.add(key)
-        rows.append(
-            {
-                "channel": msg.channel.value,
-                "account": msg.account,
-                "dedupe_key": key[2],
-                "received_at": now,
-                "payload": to_payload(msg),
-                "attempts": 0,
-            }
-        )
+        rows.append((key, json.dumps(to_payload(msg), ensure_ascii=False)))
     return rows
+
+
+def _insert_new(
+    conn: sa.Connection, rows: Sequence[tuple[tuple[str, str, str], str]], now: datetime
+) -> list[tuple[int, str, str, str]]:
+    """Insert the rows whose key is new; (id, channel, account, dedupe_key) of each row inserted.
+
+    The acknowledgement path's one write, so it is issued at the driver level: a multi-row INSERT whose text is
+    cached per row count, with the values already in the form the column types would bind (the timestamp
+    converted once per batch, the payload serialised once), instead of SQLAlchemy's per-row bind processing,
+    which cost as much as the database work itself.
+    """
+    dialect = conn.dialect
+    stamp = _received_at_bind(dialect)(now)
+    out: list[tuple[int, str, str, str]] = []
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        params: list[Any] = []
+        for (channel, account, dedupe_key), payload in chunk:
+            params += (channel, account, dedupe_key, stamp, payload)
+        result = conn.exec_driver_sql(_insert_sql(dialect.name, len(chunk)), tuple(params))
+        out += [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in result]
+    return out
+
+
+_CHUNK = 256
+_INSERT_COLUMNS = "channel, account, dedupe_key, received_at, payload, attempts"
+
+
+@lru_cache(maxsize=128)
+def _insert_sql(dialect: str, count: int) -> str:
+    one = "(%s, %s, %s, %s, CAST(%s AS JSONB), 0)" if dialect == "postgresql" else "(?, ?, ?, ?, ?, 0)"
+    table = InboundDedupe.__tablename__
+    # Built from constants and a row count only; every value is a bound parameter.
+    return (
+        f"INSERT INTO {table} ({_INSERT_COLUMNS}) VALUES {', '.join([one] * count)} "  # noqa: S608
+        "ON CONFLICT DO NOTHING RETURNING id, channel, account, dedupe_key"
+    )
+
+
+def _received_at_bind(dialect: sa.Dialect) -> Any:
+    """The column type's own conversion of a timestamp to what the driver is given (a string on SQLite)."""
+    column_type = cast(sa.Table, InboundDedupe.__table__).c.received_at.type
+    process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    return process if process is not None else (lambda value: value)
 
 
 def _existing(
@@ -120,10 +156,6 @@ def _existing(
         for row in conn.execute(sql.lookup, params):
             found[(channel, account, row.dedupe_key)] = (int(row.id), row.reply, row.processed_at)
     return found
-
-
-def _kind(value: Any) -> str:
-    return value.value if isinstance(value, ChannelKind) else str(value)
 
 
 # ------------------------------------------------------------------------------------------------------ process
@@ -306,7 +338,6 @@ def decode(stored: str | None) -> list[OutboundMessage]:
 class _Statements:
     """Built once per dialect: the hot path then pays for execution only, not statement construction."""
 
-    insert_many: Any
     lookup: Any
     claim: Any
     stored: Any
@@ -324,9 +355,6 @@ def _statements(dialect: str) -> _Statements:
     keys = ["channel", "account", "platform_user_id"]
     window = {"last_inbound_at": upsert.excluded.last_inbound_at, "window_sent": 0}
     return _Statements(
-        insert_many=insert(dedupe)
-        .on_conflict_do_nothing()
-        .returning(dedupe.c.id, dedupe.c.channel, dedupe.c.account, dedupe.c.dedupe_key),
         lookup=sa.select(dedupe.c.id, dedupe.c.dedupe_key, dedupe.c.reply, dedupe.c.processed_at).where(
             dedupe.c.channel == sa.bindparam("channel"),
             dedupe.c.account == sa.bindparam("account"),

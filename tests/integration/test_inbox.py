@@ -67,6 +67,21 @@ def test_record_is_one_row_per_message_and_finds_duplicates(c: Container) -> Non
     assert count(c, InboundDedupe) == 3
 
 
+def test_a_large_batch_is_stored_in_chunks_with_the_columns_the_orm_reads(c: Container, clock: FakeClock) -> None:
+    msgs = [wechat(n, user=f"u{n % 7}") for n in range(600)] + [wechat(5), wechat(599)]
+    receipts = inbox.record(c, msgs)
+    assert [r.new for r in receipts] == [True] * 600 + [False, False]
+    assert len({r.dedupe_id for r in receipts}) == 600
+    assert receipts[600].dedupe_id == receipts[5].dedupe_id and receipts[601].dedupe_id == receipts[599].dedupe_id
+    with c.sessions() as s:
+        row = s.get(InboundDedupe, receipts[123].dedupe_id)
+        assert row is not None
+        assert (row.channel, row.account, row.dedupe_key) == (ChannelKind.WECHAT_MP, "safe", "msg:123")
+        assert row.received_at == clock.now() and row.attempts == 0 and row.processed_at is None
+        assert row.payload is not None and inbox.from_payload(row.payload) == msgs[123]
+    assert count(c, InboundDedupe) == 600
+
+
 def test_processing_happens_once_whoever_claims_first(c: Container) -> None:
     (receipt,) = inbox.record(c, [wechat(1)])
     assert inbox.process(c, receipt.dedupe_id, passive=True) == [OutboundMessage("收到")]
