@@ -147,6 +147,9 @@ class InboxRuntime:
             thread.join(timeout)
 
     def _ensure_thread(self) -> None:
+        thread = self._thread
+        if thread is not None and thread.is_alive():  # every deferred message asks; the lock is for starting it
+            return
         with self._thread_lock:
             if self._thread is None or not self._thread.is_alive():
                 self._stopping.clear()

@@ -66,10 +66,11 @@ def record(container: Container, msgs: Sequence[InboundMessage]) -> list[Receipt
         return []
     now = container.clock.now()
     keys = [(m.channel.value, m.account, bounded_key(m.dedupe_key)) for m in msgs]
+    rows = _first_of_each(msgs, keys)  # serialised before the write lock is taken: it is held for the SQL only
     with _writer(container), _connect_immediate(container) as conn, conn.begin():
         sql = _statements(conn.dialect.name)
         inserted: dict[tuple[str, str, str], int] = {}
-        for row_id, channel, account, dedupe_key in _insert_new(conn, _first_of_each(msgs, keys), now):
+        for row_id, channel, account, dedupe_key in _insert_new(conn, rows, now):
             inserted[(channel, account, dedupe_key)] = int(row_id)
         known = _existing(conn, sql, [k for k in keys if k not in inserted])
     receipts: list[Receipt] = []
