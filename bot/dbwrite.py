@@ -16,17 +16,60 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from models.db import SQLITE_BUSY_TIMEOUT_MS
+
 if TYPE_CHECKING:
     from bot.bootstrap import Container
 
 
 def process_lock(c: Container) -> AbstractContextManager[object]:
-    if c.engine.dialect.name != "sqlite":
-        return nullcontext()
+    return _lock(c) if c.engine.dialect.name == "sqlite" else nullcontext()
+
+
+def _lock(c: Container) -> threading.Lock:
     lock = c.extras.get("sqlite_write_lock")
     if lock is None:
         lock = c.extras.setdefault("sqlite_write_lock", threading.Lock())
     return lock  # type: ignore[no-any-return]
+
+
+@contextmanager
+def writing_now(c: Container) -> Iterator[sa.Connection | None]:
+    """`writing`, but only if the transaction can start without waiting; else None, and the caller writes on a
+    worker thread instead. For the event loop, which must never block on a lock: on SQLite, this process's write
+    lock must be free and no other process (a CLI import, a worker) may hold SQLite's. PostgreSQL: always None,
+    since every statement is a network round trip."""
+    if c.engine.dialect.name != "sqlite":
+        yield None
+        return
+    lock = _lock(c)
+    if not lock.acquire(blocking=False):
+        yield None
+        return
+    try:
+        with c.engine.connect().execution_options(sqlite_begin="IMMEDIATE") as conn:
+            # On the driver's connection: through SQLAlchemy the PRAGMA would open the transaction itself.
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA busy_timeout = 0")
+            try:
+                try:
+                    transaction = conn.begin()
+                except sa.exc.OperationalError as exc:
+                    if not _busy(exc):
+                        raise
+                    yield None
+                    return
+                with transaction:
+                    yield conn
+            finally:
+                driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        lock.release()
+
+
+def _busy(exc: sa.exc.OperationalError) -> bool:
+    return str(getattr(exc.orig, "sqlite_errorname", "")).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 @contextmanager

@@ -2,7 +2,8 @@
 
 - Group commit: concurrent webhook requests hand their verified messages to `submit`; one writer stores everything
   that queued up while the previous batch was being written, in one transaction (bot.services.inbox.record). A
-  lone request is a batch of one, so nothing waits for company.
+  lone request is a batch of one, so nothing waits for company. On SQLite the batch is written on the event loop
+  itself when no lock is in the way (inbox.record_now), otherwise, and always on PostgreSQL, on a worker thread.
 - Inline when cheap: if fewer than `inline_limit` messages are being processed and nothing is queued for the
   background, the request processes its message at once and the platform gets the passive reply (WeChat's 5 s
   window, OneBot's quick operation ...). The web chat always waits: its reply is the answer.
@@ -65,6 +66,7 @@ class InboxRuntime:
         self._thread_lock = threading.Lock()
         self._stopping = threading.Event()
         self.processed_in_background = 0
+        self.recorded_on_loop = 0  # batches written on the event loop rather than a worker thread
 
     # ---------------------------------------------------------------------------------------- request side
 
@@ -114,8 +116,14 @@ class InboxRuntime:
     async def _write_batches(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting[: self.settings.max_batch], self._waiting[self.settings.max_batch :]
+            msgs = [m for m, _ in batch]
             try:
-                receipts = await asyncio.to_thread(inbox.record, self.container, [m for m, _ in batch])
+                # On the loop when nothing is in the way (SQLite, lock free), else on a worker thread.
+                receipts = inbox.record_now(self.container, msgs)
+                if receipts is None:
+                    receipts = await asyncio.to_thread(inbox.record, self.container, msgs)
+                else:
+                    self.recorded_on_loop += 1
             except Exception as exc:
                 for _, future in batch:
                     if not future.done():
@@ -124,6 +132,7 @@ class InboxRuntime:
             for (_, future), receipt in zip(batch, receipts, strict=True):
                 if not future.done():
                     future.set_result(receipt)
+            await asyncio.sleep(0)  # let the requests read meanwhile join the next batch
 
     # ------------------------------------------------------------------------------------- background side
 

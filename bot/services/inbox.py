@@ -18,9 +18,7 @@ Group messages that do not address the bot are not stored at all: bystanders' ch
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
@@ -31,6 +29,7 @@ import structlog
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot import outbox
+from bot.dbwrite import process_lock, writing_now
 from bot.domain import ChannelKind, InboundKind, InboundMessage, OutboundMessage
 from bot.services.inbound_support import ResponderContext, bounded_key, log_rows, reply_key
 from models import ChannelIdentity, ConversationLog, InboundDedupe
@@ -67,14 +66,45 @@ def record(container: Container, msgs: Sequence[InboundMessage]) -> list[Receipt
     now = container.clock.now()
     keys = [(m.channel.value, m.account, bounded_key(m.dedupe_key)) for m in msgs]
     rows = _first_of_each(msgs, keys)  # serialised before the write lock is taken: it is held for the SQL only
-    with _writer(container), _connect_immediate(container) as conn, conn.begin():
-        sql = _statements(conn.dialect.name)
-        inserted: dict[tuple[str, str, str], int] = {}
-        for row_id, channel, account, dedupe_key in _insert_new(conn, rows, now):
-            inserted[(channel, account, dedupe_key)] = int(row_id)
-        known = _existing(conn, sql, [k for k in keys if k not in inserted])
+    with process_lock(container), _connect_immediate(container) as conn, conn.begin():
+        inserted, known = _store(conn, keys, rows, now)
+    return _receipts(keys, inserted, known)
+
+
+def record_now(container: Container, msgs: Sequence[InboundMessage]) -> list[Receipt] | None:
+    """`record` if the database can be written without waiting (bot.dbwrite.writing_now), else None.
+
+    The event loop's group commit: on SQLite a batch is one local transaction of about a millisecond, cheaper on
+    the loop than the two thread hand-offs around it (measured +30 % acknowledgements per second in
+    bench/webhook.py); whenever a lock is in the way the caller records on a worker thread instead.
+    """
+    if not msgs:
+        return []
+    now = container.clock.now()
+    keys = [(m.channel.value, m.account, bounded_key(m.dedupe_key)) for m in msgs]
+    with writing_now(container) as conn:
+        if conn is None:
+            return None
+        inserted, known = _store(conn, keys, _first_of_each(msgs, keys), now)
+    return _receipts(keys, inserted, known)
+
+
+_Key = tuple[str, str, str]
+
+
+def _store(
+    conn: sa.Connection, keys: Sequence[_Key], rows: Sequence[tuple[_Key, str]], now: datetime
+) -> tuple[dict[_Key, int], dict[_Key, tuple[int, str | None, datetime | None]]]:
+    inserted = {(channel, account, key): row_id for row_id, channel, account, key in _insert_new(conn, rows, now)}
+    known = _existing(conn, _statements(conn.dialect.name), [k for k in keys if k not in inserted])
+    return inserted, known
+
+
+def _receipts(
+    keys: Sequence[_Key], inserted: dict[_Key, int], known: dict[_Key, tuple[int, str | None, datetime | None]]
+) -> list[Receipt]:
     receipts: list[Receipt] = []
-    claimed: set[tuple[str, str, str]] = set()
+    claimed: set[_Key] = set()
     for key in keys:
         if key in inserted and key not in claimed:
             claimed.add(key)
@@ -166,7 +196,7 @@ def process(container: Container, dedupe_id: int, *, passive: bool) -> list[Outb
     """Process one recorded message exactly once; its passive replies, or None if it was processed elsewhere."""
     now = container.clock.now()
     try:
-        with _writer(container), _connect_immediate(container) as conn, conn.begin():
+        with process_lock(container), _connect_immediate(container) as conn, conn.begin():
             sql = _statements(conn.dialect.name)
             row = conn.execute(sql.claim, {"row_id": dedupe_id, "now": now}).first()
             if row is None:
@@ -222,7 +252,7 @@ def sweep(container: Container, *, older_than_s: float, limit: int = 500) -> int
 def prune(container: Container, *, older_than_days: int) -> int:
     """Forget processed messages older than the retention period (the conversation log keeps the turn)."""
     cutoff = container.clock.now() - timedelta(days=older_than_days)
-    with _writer(container), container.engine.begin() as conn:
+    with process_lock(container), container.engine.begin() as conn:
         result = conn.execute(
             sa.delete(InboundDedupe).where(InboundDedupe.processed_at.is_not(None), InboundDedupe.received_at < cutoff)
         )
@@ -266,7 +296,7 @@ def _respond(
 
 
 def _record_failure(container: Container, dedupe_id: int, exc: BaseException) -> None:
-    with _writer(container), container.engine.begin() as conn:
+    with process_lock(container), container.engine.begin() as conn:
         conn.execute(
             sa.update(InboundDedupe)
             .where(InboundDedupe.id == dedupe_id, InboundDedupe.processed_at.is_(None))
@@ -384,13 +414,3 @@ def _statements(dialect: str) -> _Statements:
 def _connect_immediate(container: Container) -> sa.Connection:
     # SQLite: take the write lock at BEGIN, so that the claim can never dead-lock on a lock upgrade.
     return container.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
-
-
-def _writer(container: Container) -> AbstractContextManager[object]:
-    """SQLite has one writer: queue this process's threads on a lock instead of SQLite's busy-sleep back-off."""
-    if container.engine.dialect.name != "sqlite":
-        return nullcontext()
-    lock = container.extras.get("sqlite_write_lock")
-    if lock is None:
-        lock = container.extras.setdefault("sqlite_write_lock", threading.Lock())
-    return lock  # type: ignore[no-any-return]

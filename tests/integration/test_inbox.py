@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -12,10 +14,12 @@ from sqlalchemy.engine import Engine
 
 from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.dbwrite import process_lock
 from bot.domain import ChannelKind, InboundKind, InboundMessage, OutboundMessage
 from bot.inbox_runtime import InboxRuntime, InboxSettings
 from bot.services import inbox
 from models import ConversationLog, InboundDedupe, OutboxMessage
+from models.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 from tests.api.conftest_channels import CHANNELS, CountingResponder
 from tests.conftest import make_container
 
@@ -80,6 +84,67 @@ def test_a_large_batch_is_stored_in_chunks_with_the_columns_the_orm_reads(c: Con
         assert row.received_at == clock.now() and row.attempts == 0 and row.processed_at is None
         assert row.payload is not None and inbox.from_payload(row.payload) == msgs[123]
     assert count(c, InboundDedupe) == 600
+
+
+def test_record_now_writes_only_when_nothing_is_in_the_way(c: Container) -> None:
+    if c.engine.dialect.name != "sqlite":
+        # Every PostgreSQL statement is a network round trip: never on the event loop.
+        assert inbox.record_now(c, [wechat(1)]) is None
+        assert count(c, InboundDedupe) == 0
+        return
+    (receipt,) = inbox.record_now(c, [wechat(1)]) or []
+    assert receipt.new and count(c, InboundDedupe) == 1
+    # The connection goes back to the pool with SQLite's usual patience.
+    with c.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == SQLITE_BUSY_TIMEOUT_MS
+
+    # Another thread of this process is writing: step aside at once.
+    with process_lock(c):
+        assert inbox.record_now(c, [wechat(2)]) is None
+
+    # Another process holds SQLite's write lock (a CLI import, say): step aside at once, do not wait 30 s.
+    other = make_engine(c.engine.url.render_as_string(hide_password=False))
+    try:
+        with other.connect().execution_options(sqlite_begin="IMMEDIATE") as holder, holder.begin():
+            began = time.monotonic()
+            assert inbox.record_now(c, [wechat(2)]) is None
+            assert time.monotonic() - began < SQLITE_BUSY_TIMEOUT_MS / 1000 / 2
+    finally:
+        other.dispose()
+    assert count(c, InboundDedupe) == 1
+    with c.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == SQLITE_BUSY_TIMEOUT_MS
+
+    # Nothing in the way again: the same message is stored once, a duplicate is found.
+    again = inbox.record_now(c, [wechat(2), wechat(1)])
+    assert again is not None and [r.new for r in again] == [True, False]
+    assert again[1].dedupe_id == receipt.dedupe_id and count(c, InboundDedupe) == 2
+
+
+def test_the_runtime_writes_on_a_worker_thread_when_the_lock_is_taken(c: Container) -> None:
+    runtime = InboxRuntime(c, InboxSettings(inline_limit=0, sweep=False))
+
+    async def burst(first: int) -> list[list[OutboundMessage]]:
+        return await asyncio.gather(*(runtime.handle(wechat(n, user=f"u{n}")) for n in range(first, first + 10)))
+
+    try:
+        assert asyncio.run(burst(0)) == [[] for _ in range(10)]
+        on_loop = runtime.recorded_on_loop
+        assert on_loop >= (1 if c.engine.dialect.name == "sqlite" else 0)
+        if c.engine.dialect.name == "sqlite":
+            with process_lock(c):
+                # The loop must not wait for this thread, which holds the lock until the batch has been handed over.
+                task = threading.Thread(target=lambda: asyncio.run(burst(100)))
+                task.start()
+                time.sleep(0.3)
+            task.join(30)
+            assert not task.is_alive()
+            assert runtime.recorded_on_loop == on_loop  # the second burst went through a worker thread
+        assert runtime.drain(30)
+    finally:
+        runtime.stop()
+    expected = 20 if c.engine.dialect.name == "sqlite" else 10
+    assert count(c, InboundDedupe, InboundDedupe.processed_at.is_not(None)) == expected
 
 
 def test_processing_happens_once_whoever_claims_first(c: Container) -> None:
