@@ -58,13 +58,14 @@ def ignored(msg: InboundMessage) -> bool:
 
 # ------------------------------------------------------------------------------------------------------- record
 
+_Key = tuple[str, str, str]  # (channel, account, dedupe key): the unique key of inbound_dedupe
+
 
 def record(container: Container, msgs: Sequence[InboundMessage]) -> list[Receipt]:
     """Store the messages (one transaction, however many); a receipt per message, in order."""
     if not msgs:
         return []
-    now = container.clock.now()
-    keys = [(m.channel.value, m.account, bounded_key(m.dedupe_key)) for m in msgs]
+    now, keys = container.clock.now(), _keys(msgs)
     rows = _first_of_each(msgs, keys)  # serialised before the write lock is taken: it is held for the SQL only
     with process_lock(container), _connect_immediate(container) as conn, conn.begin():
         inserted, known = _store(conn, keys, rows, now)
@@ -80,8 +81,7 @@ def record_now(container: Container, msgs: Sequence[InboundMessage]) -> list[Rec
     """
     if not msgs:
         return []
-    now = container.clock.now()
-    keys = [(m.channel.value, m.account, bounded_key(m.dedupe_key)) for m in msgs]
+    now, keys = container.clock.now(), _keys(msgs)
     with writing_now(container) as conn:
         if conn is None:
             return None
@@ -89,7 +89,8 @@ def record_now(container: Container, msgs: Sequence[InboundMessage]) -> list[Rec
     return _receipts(keys, inserted, known)
 
 
-_Key = tuple[str, str, str]
+def _keys(msgs: Sequence[InboundMessage]) -> list[_Key]:
+    return [(m.channel.value, m.account, bounded_key(m.dedupe_key)) for m in msgs]
 
 
 def _store(
@@ -115,13 +116,11 @@ def _receipts(
     return receipts
 
 
-def _first_of_each(
-    msgs: Sequence[InboundMessage], keys: Sequence[tuple[str, str, str]]
-) -> list[tuple[tuple[str, str, str], str]]:
+def _first_of_each(msgs: Sequence[InboundMessage], keys: Sequence[_Key]) -> list[tuple[_Key, str]]:
     """One row per distinct key, with its payload as JSON: a platform retry that lands in the same batch is a
     duplicate, not a second row."""
-    seen: set[tuple[str, str, str]] = set()
-    rows: list[tuple[tuple[str, str, str], str]] = []
+    seen: set[_Key] = set()
+    rows: list[tuple[_Key, str]] = []
     for msg, key in zip(msgs, keys, strict=True):
         if key in seen:
             continue
@@ -131,7 +130,7 @@ def _first_of_each(
 
 
 def _insert_new(
-    conn: sa.Connection, rows: Sequence[tuple[tuple[str, str, str], str]], now: datetime
+    conn: sa.Connection, rows: Sequence[tuple[_Key, str]], now: datetime
 ) -> list[tuple[int, str, str, str]]:
     """Insert the rows whose key is new; (id, channel, account, dedupe_key) of each row inserted.
 
@@ -170,15 +169,21 @@ def _insert_sql(dialect: str, count: int) -> str:
 
 def _received_at_bind(dialect: sa.Dialect) -> Any:
     """The column type's own conversion of a timestamp to what the driver is given (a string on SQLite)."""
-    column_type = cast(sa.Table, InboundDedupe.__table__).c.received_at.type
-    process = column_type.dialect_impl(dialect).bind_processor(dialect)
-    return process if process is not None else (lambda value: value)
+    process = _RECEIVED_AT_BINDS.get(dialect.name)
+    if process is None:
+        column_type = cast(sa.Table, InboundDedupe.__table__).c.received_at.type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect) or (lambda value: value)
+        _RECEIVED_AT_BINDS[dialect.name] = process
+    return process
+
+
+_RECEIVED_AT_BINDS: dict[str, Any] = {}
 
 
 def _existing(
-    conn: sa.Connection, sql: _Statements, keys: Sequence[tuple[str, str, str]]
-) -> dict[tuple[str, str, str], tuple[int, str | None, datetime | None]]:
-    found: dict[tuple[str, str, str], tuple[int, str | None, datetime | None]] = {}
+    conn: sa.Connection, sql: _Statements, keys: Sequence[_Key]
+) -> dict[_Key, tuple[int, str | None, datetime | None]]:
+    found: dict[_Key, tuple[int, str | None, datetime | None]] = {}
     groups: dict[tuple[str, str], list[str]] = {}
     for channel, account, key in keys:
         groups.setdefault((channel, account), []).append(key)
