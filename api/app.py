@@ -19,9 +19,11 @@ from api.schemas.validation import validation_body
 from api.webhooks import PREFIX as WEBHOOK_PREFIX
 from api.webhooks import ROUTE as WEBHOOK_ROUTE
 from api.webhooks import WebhookDispatch
-from bot import errors, heap
-from bot.bootstrap import Container, bootstrap
-from bot.inbox_runtime import InboxRuntime
+from bot import errors
+from bot.bootstrap import bootstrap
+from bot.container import Container
+from bot.inbox import heap
+from bot.inbox.runtime import InboxRuntime
 
 
 class JiuyeApp(FastAPI):

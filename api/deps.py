@@ -10,10 +10,10 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from bot.bootstrap import Container
+from bot.access.rules import StaffPrincipal, ensure_role
+from bot.container import Container
 from bot.domain import Role
 from bot.errors import Forbidden, LoginFailed
-from bot.scope import StaffPrincipal, ensure_role
 from bot.services import auth
 
 

@@ -2,7 +2,7 @@
 
 Platform callbacks are the hot path and need nothing FastAPI offers (no parameter validation, no dependencies, no
 OpenAPI): this layer size-limits the body (413 before any parsing), hands the adapter a `WebhookRequest`, stores the
-message in the durable inbox (group commit) and answers passively when that is cheap (bot/inbox_runtime.py), then
+message in the durable inbox (group commit) and answers passively when that is cheap (bot/inbox/runtime.py), then
 writes back the adapter's answer. Channel errors map to HTTP here the same way the app maps them elsewhere
 (UnknownAccount 404, BadSignature 401, BadPayload 400/405/413).
 """
@@ -16,11 +16,11 @@ from urllib.parse import unquote_plus
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import status_for
-from bot.bootstrap import Container
+from bot import inbox
 from bot.channels import HttpReply, WebhookRequest
+from bot.container import Container
 from bot.errors import BadPayload, JiuyeError
-from bot.inbox_runtime import InboxRuntime
-from bot.services import inbox
+from bot.inbox.runtime import InboxRuntime
 
 PREFIX = "/hooks/"
 ROUTE = "/hooks/{kind}/{account}"

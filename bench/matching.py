@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from bot.codes.places import city_of, short_name_of
 from bot.domain import EducationLevel, FeedbackKind, GraduateProfile, PostingProfile, Preference
 from bot.matching import FeedbackItem, MatchParams, Outcome, prepare, run_pool
 from bot.matching.incremental import MatchState, place_posting
 from bot.matching.reference import Reference
-from bot.places import city_of, short_name_of
 
 TODAY = date(2026, 6, 1)
 EXPLAIN_SAMPLE = 1000  # graduates whose reasons are built to time explanation

@@ -15,10 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from bot.bootstrap import bootstrap
+from bot.checkins import daily as checkin_job
 from bot.clock import FakeClock
 from bot.config import FileConfig, OnebotChannel, Settings, WechatMpChannel, WecomChannel
 from bot.domain import EducationLevel
-from bot.services import checkin_job
 from models import ChannelIdentity, CheckinSchedule, College, Graduate, Major, SchoolClass
 
 DAY = datetime(2026, 6, 2, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai, when the check-in job runs

@@ -5,7 +5,7 @@ load generator posts pre-encrypted text messages, each with its own MsgId, so ev
 path: signature, decryption, XML, and the durable inbox (the message is stored, deduplicated, before the ack).
 When the worker is idle a message is also processed at once and answered passively (encrypted reply); under load
 the ack comes first and the message is processed in the background, its replies going out through the outbox
-(bot/inbox_runtime.py). After the load the benchmark waits until every stored message is processed and reports
+(bot/inbox/runtime.py). After the load the benchmark waits until every stored message is processed and reports
 how long that took and how the replies went out, so no work is hidden. In the same
 run a bare FastAPI app (one endpoint returning a constant) is measured the same way as the ceiling, in rounds that
 alternate with the full path's (bare, full, backlog processed; `--rounds` times); the ratio is that of the medians,
@@ -246,7 +246,7 @@ def breakdown(work: Path, requests_file: Path, count: int = 2000) -> dict[str, f
     from bot.bootstrap import bootstrap
     from bot.channels.base import Accepted, WebhookRequest
     from bot.config import FileConfig, Settings, WechatMpChannel
-    from bot.services.inbound import handle_inbound
+    from bot.inbox import handle_inbound
 
     url = f"sqlite:///{work / 'breakdown.db'}"
     engine = make_engine(url)

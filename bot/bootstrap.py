@@ -1,56 +1,30 @@
 """The composition root: the one place where settings, database, clock, channels and outside systems meet.
 
-Everything else receives what it needs from the `Container` built here. Tests build theirs through the same
-function and swap in fakes (a `FakeClock`, an `httpx.MockTransport`, an in-memory channel file).
+It builds the `Container` (bot/container.py) and is imported only by entry points: api/, jiuye/, jobs/, bench/
+and tests/. Tests build theirs through the same function and swap in fakes (a `FakeClock`, an
+`httpx.MockTransport`, an in-memory channel file, a responder of their own).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import httpx
 from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
+from bot import codes
 from bot.channels.registry import ChannelRegistry
 from bot.clock import Clock, SystemClock
 from bot.config import FileConfig, Settings, load_file_config
-from bot.links import LinkSigner
+from bot.container import Container
+from bot.conversation.responder import DialogueResponder
+from bot.inbox import Responder
 from bot.logging import configure_logging
-from bot.pii import PiiCipher
-from bot.services.inbound import Responder
-from models import codes
-from models.db import make_engine, make_session_factory
+from bot.security.links import LinkSigner
+from bot.security.pii import PiiCipher
+from bot.storage.database import Database
+from models.db import make_engine
 
-
-@dataclass
-class Container:
-    settings: Settings
-    file_config: FileConfig
-    codebook: codes.CodeBook
-    engine: Engine
-    sessions: sessionmaker[Session]
-    clock: Clock
-    pii: PiiCipher
-    metrics: CollectorRegistry
-    links: LinkSigner
-    http_transport: httpx.BaseTransport | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
-    # Channel adapters by (kind, account), and the dialogue engine that answers inbound messages.
-    channels: ChannelRegistry = field(default_factory=ChannelRegistry)
-    responder: Responder = field(default_factory=lambda: default_responder())
-
-    def http_client(self, **kwargs: Any) -> httpx.Client:
-        """An outbound HTTP client; tests reach fake platforms through `http_transport`."""
-        kwargs.setdefault("timeout", httpx.Timeout(10.0, connect=5.0))
-        if self.http_transport is not None:
-            kwargs.setdefault("transport", self.http_transport)
-        return httpx.Client(**kwargs)
-
-    def dispose(self) -> None:
-        self.engine.dispose()
+__all__ = ["bootstrap"]
 
 
 def bootstrap(
@@ -69,25 +43,19 @@ def bootstrap(
         configure_logging(settings.log_level, json=settings.log_json)
     file_config = file_config if file_config is not None else load_file_config(settings.config, demo=settings.demo)
     book = codes.load().extended(file_config.codes.extra_destinations, file_config.codes.extra_placed)
-    engine = engine or make_engine(settings.database_url)
-    return Container(
+    clock = clock or SystemClock()
+    container = Container(
         settings=settings,
         file_config=file_config,
         codebook=book,
-        engine=engine,
-        sessions=make_session_factory(engine),
-        clock=clock or SystemClock(),
+        db=Database.of(engine or make_engine(settings.database_url)),
+        clock=clock,
         pii=PiiCipher(settings.data_key_value()),
         metrics=CollectorRegistry(auto_describe=True),
-        links=LinkSigner(settings.secret_key_value(), settings.base_url, settings.link_ttl_hours),
+        links=LinkSigner(settings.secret_key_value(), settings.base_url, settings.link_ttl_hours, clock=clock),
         http_transport=http_transport,
         channels=ChannelRegistry.from_config(file_config),
-        responder=responder or default_responder(),
     )
-
-
-def default_responder() -> Responder:
-    """The dialogue engine; imported here, not at the top, because it imports the services that import us."""
-    from bot.conversation.responder import DialogueResponder
-
-    return DialogueResponder()
+    # The dialogue engine holds the container it answers with, so it is wired in once the container exists.
+    container.responder = responder or DialogueResponder(container)
+    return container

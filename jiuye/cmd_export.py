@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 
 from bot.errors import InvalidInput, NotFound
+from bot.reports.national_export import ExportScope, export_national
+from bot.reports.stats_export import export_stats
 from bot.services import imports
-from bot.services.national_export import ExportScope, export_national
-from bot.services.stats_export import export_stats
 from jiuye.cmd_imports import Ledger, template_names
 from jiuye.context import container
 

@@ -21,7 +21,6 @@ def register(app: typer.Typer) -> None:
         from jobs.runtime import WorkerRuntime
 
         c = container()
-        c.extras["with_worker"] = with_worker
         application = create_app(c)
         # The worker runs on threads beside uvicorn; uvicorn owns SIGINT/SIGTERM and returns from run() on them,
         # after which the worker finishes its current round and releases the leader lock.

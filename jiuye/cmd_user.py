@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import typer
 from sqlalchemy.orm import Session
 
-from bot.bootstrap import Container
+from bot.access.rules import ROLE_LABELS
+from bot.container import Container
 from bot.errors import Conflict, InvalidInput, NotFound
-from bot.scope import ROLE_LABELS
 from bot.services import staff_binding, users
 from jiuye.context import container
 from models.db import transaction

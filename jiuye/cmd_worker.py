@@ -11,8 +11,8 @@ import typer
 
 from bot import outbox
 from bot.errors import Conflict, NotFound
-from bot.outbox_worker import Drainer, DrainOptions, worker_id
-from bot.services import audit
+from bot.outbox.worker import Drainer, DrainOptions, worker_id
+from bot.security import audit
 from jiuye.context import container
 from jobs.runtime import WorkerRuntime
 from models import OutboxMessage, OutboxStatus

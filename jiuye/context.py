@@ -6,7 +6,8 @@ from functools import cache
 
 import typer
 
-from bot.bootstrap import Container, bootstrap
+from bot.bootstrap import bootstrap
+from bot.container import Container
 from bot.errors import ConfigError
 
 

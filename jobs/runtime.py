@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from bot.outbox_worker import Drainer, DrainOptions, worker_id
+from bot.outbox.worker import Drainer, DrainOptions, worker_id
 from jobs.scheduler import JobSpec, LeaderScheduler
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 log = structlog.get_logger(__name__)
 

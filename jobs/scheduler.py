@@ -29,8 +29,8 @@ from jobs import tasks
 from jobs.leader import LeaderLock, leader_lock_for
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
     from bot.config import ScheduleSettings
+    from bot.container import Container
 
 log = structlog.get_logger(__name__)
 JOB_TABLE = "apscheduler_jobs"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 log = structlog.get_logger(__name__)
 _bound: Container | None = None
@@ -52,7 +52,7 @@ def nightly() -> None:
 
 def checkins() -> None:
     """Today's status check-ins, follow-ups and escalations."""
-    from bot.services import checkin_job
+    from bot.checkins import daily as checkin_job
 
     _done("checkins", checkin_job.run(current()))
 
@@ -78,7 +78,7 @@ def broadcasts() -> None:
 
 def inbox_sweep() -> None:
     """Messages stored but never processed (their web process died after the ack): process them now."""
-    from bot.services import inbox
+    from bot import inbox
 
     c = current()
     done = inbox.sweep(c, older_than_s=60)
@@ -88,7 +88,7 @@ def inbox_sweep() -> None:
 
 def inbox_prune() -> None:
     """Processed inbound messages past the retention period (settings.inbox_retention_days) are forgotten."""
-    from bot.services import inbox
+    from bot import inbox
 
     c = current()
     _done("inbox_prune", {"deleted": inbox.prune(c, older_than_days=c.settings.inbox_retention_days)})

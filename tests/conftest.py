@@ -9,13 +9,15 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
 
-from bot.bootstrap import Container, bootstrap
 from bot.clock import FakeClock
-from bot.config import FileConfig, Settings, WebChannel
+from bot.container import Container
 from models import migrate
 from models.db import make_engine
-from tests.dbutil import scratch_pg_database, sqlite_engine_at, truncate_all
+from tests.support.cli import cli_runner
+from tests.support.containers import make_container
+from tests.support.db import scratch_pg_database, sqlite_engine_at, truncate_all
 
 os.environ.setdefault("JIUYE_DEMO", "0")
 
@@ -70,28 +72,6 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-def make_test_settings(url: str, **overrides: object) -> Settings:
-    return Settings(
-        database_url=url,
-        demo=False,
-        secret_key="test-secret-key-0123456789-abcdefghijklmnop",  # type: ignore[arg-type]
-        data_key="R3p0dGVzdC1kYXRhLWtleS0zMi1ieXRlcy1sb25nISE=",  # type: ignore[arg-type]
-        config=Path("/nonexistent/jiuye.toml"),
-        **overrides,  # type: ignore[arg-type]
-    )
-
-
-def make_container(engine: Engine, clock: FakeClock, file_config: FileConfig | None = None) -> Container:
-    settings = make_test_settings(engine.url.render_as_string(hide_password=False))
-    return bootstrap(
-        settings,
-        engine=engine,
-        clock=clock,
-        file_config=file_config or FileConfig(channels=[WebChannel(kind="web", account="demo")]),
-        configure_logs=False,
-    )
-
-
 @pytest.fixture
 def container(db_engine: Engine, clock: FakeClock) -> Container:
     return make_container(db_engine, clock)
@@ -100,3 +80,9 @@ def container(db_engine: Engine, clock: FakeClock) -> Container:
 @pytest.fixture
 def sqlite_container(sqlite_engine: Engine, clock: FakeClock) -> Container:
     return make_container(sqlite_engine, clock)
+
+
+@pytest.fixture
+def cli(db_engine: Engine, container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A runner whose `jiuye` reaches the test database with the test container's keys."""
+    yield from cli_runner(db_engine, container, monkeypatch)

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from api.deps import ContainerDep, SessionDep
 from api.routes.admin_web import AdminRoute, Staff, render
-from bot.services.class_board import class_board, reasons_in
-from bot.services.console_postings import queue_size
+from bot.console.class_board import class_board, reasons_in
+from bot.console.postings import queue_size
 
 router = APIRouter(route_class=AdminRoute)
 

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from api.deps import ContainerDep, SessionDep
 from api.routes.admin_web import AdminOnly, AdminRoute, Staff, client_ip, render
-from bot import places
-from bot.bootstrap import Container
+from bot.access.queries import class_scope
+from bot.access.rules import StaffPrincipal, ensure_can_reveal_pii
+from bot.codes import places
+from bot.console.graduates import FOLLOW_UPS, Dossier, GraduateQuery, audit_reveal, dossier, list_graduates
+from bot.container import Container
 from bot.domain import ChannelKind, EducationLevel, FeedbackKind
 from bot.matching import PARTS, STEP_NAMES
-from bot.scope import StaffPrincipal, ensure_can_reveal_pii
-from bot.services.console_graduates import FOLLOW_UPS, Dossier, GraduateQuery, audit_reveal, dossier, list_graduates
-from bot.services.scope_queries import class_scope
-from bot.services.stats import NO_REASON, NOT_REPORTED
+from bot.reports.stats import NO_REASON, NOT_REPORTED
 from models import College, SchoolClass
 
 router = APIRouter(route_class=AdminRoute)

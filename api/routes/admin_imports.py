@@ -19,12 +19,12 @@ from starlette.background import BackgroundTask
 
 from api.deps import ContainerDep
 from api.routes.admin_web import AdminRoute, Reviewer, render, secure_headers
-from bot.bootstrap import Container
+from bot.access.rules import StaffPrincipal, ensure_role
 from bot.domain import Role
 from bot.errors import ImportFileError, InvalidInput, NotFound
+from bot.imports import upload_area
 from bot.imports.report import ImportReport
-from bot.scope import StaffPrincipal, ensure_role
-from bot.services import imports, upload_area
+from bot.services import imports
 
 router = APIRouter(route_class=AdminRoute)
 
@@ -40,11 +40,6 @@ EXTRA_COUNTS = {
 TEMPLATE_NAMES = {"graduates": "毕业生导入模板.xlsx", "postings": "岗位导入模板.xlsx"}
 KINDS = {"graduates": "毕业生台账", "postings": "岗位台账"}
 _CHUNK = 1024 * 1024
-
-
-def upload_root(c: Container) -> Path:
-    root = c.extras.get("admin_upload_root")
-    return Path(root) if root else upload_area.default_root()
 
 
 def _kinds_for(staff: StaffPrincipal) -> dict[str, str]:
@@ -105,7 +100,7 @@ def upload(
             actor=staff.audit_actor,
             actor_user_id=staff.user_id,
         )
-        saved = upload_area.store(upload_root(c), file.filename, _chunks(file.file), staff.user_id)
+        saved = upload_area.store(c.upload_root, file.filename, _chunks(file.file), staff.user_id)
     except InvalidInput as exc:
         return _page(request, staff, problems=exc.problems, form=form, status_code=422)
     try:
@@ -141,7 +136,7 @@ def _summary(report: ImportReport) -> str:
 
 @router.get("/imports/errors/{token}")
 def error_file(token: str, staff: Reviewer, c: ContainerDep) -> Response:
-    path = upload_area.error_file(upload_root(c), token, staff.user_id, is_admin=staff.role is Role.ADMIN)
+    path = upload_area.error_file(c.upload_root, token, staff.user_id, is_admin=staff.role is Role.ADMIN)
     return secure_headers(FileResponse(path, filename=path.name))
 
 

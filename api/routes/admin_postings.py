@@ -9,11 +9,9 @@ from sqlalchemy.orm import Session
 
 from api.deps import SessionDep
 from api.routes.admin_web import AdminRoute, Reviewer, Staff, client_ip, redirect, render
-from bot import places
-from bot.domain import EducationLevel, PostingStatus, ReviewState
-from bot.errors import InvalidInput
-from bot.scope import REVIEWER_ROLES, StaffPrincipal
-from bot.services.console_postings import (
+from bot.access.rules import REVIEWER_ROLES, StaffPrincipal
+from bot.codes import places
+from bot.console.postings import (
     MAX_NOTE,
     PostingQuery,
     active_matches_of,
@@ -22,6 +20,8 @@ from bot.services.console_postings import (
     queue_size,
     review,
 )
+from bot.domain import EducationLevel, PostingStatus, ReviewState
+from bot.errors import InvalidInput
 
 router = APIRouter(route_class=AdminRoute)
 

@@ -10,9 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import ContainerDep, SessionDep
 from api.routes.admin_graduates import CHANNEL_LABELS, PART_LABELS
 from api.routes.admin_web import AdminOnly, AdminRoute, Staff, client_ip, redirect, render
-from bot.domain import Role
-from bot.matching import STEP_NAMES
-from bot.services.console_records import (
+from bot.console.records import (
     AuditQuery,
     audit_actions,
     list_audit,
@@ -23,6 +21,8 @@ from bot.services.console_records import (
     retry_outbox,
     run_shortfalls,
 )
+from bot.domain import Role
+from bot.matching import STEP_NAMES
 from models import OutboxStatus
 
 router = APIRouter(route_class=AdminRoute)

@@ -18,11 +18,11 @@ from starlette.background import BackgroundTask
 
 from api.deps import ContainerDep, SessionDep
 from api.routes.admin_web import AdminRoute, Staff, client_ip, render, secure_headers
-from bot.bootstrap import Container
-from bot.scope import StaffPrincipal
-from bot.services.national_export import ExportScope, export_national
-from bot.services.stats import StatsFilter, cohorts, employment_stats
-from bot.services.stats_export import export_stats
+from bot.access.rules import StaffPrincipal
+from bot.container import Container
+from bot.reports.national_export import ExportScope, export_national
+from bot.reports.stats import StatsFilter, cohorts, employment_stats
+from bot.reports.stats_export import export_stats
 from models import College
 
 router = APIRouter(route_class=AdminRoute)

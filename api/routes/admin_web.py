@@ -27,9 +27,9 @@ from jinja2.runtime import Context
 
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, ContainerDep
 from bot import errors
-from bot.bootstrap import Container
+from bot.access.rules import ROLE_LABELS, StaffPrincipal, ensure_role
+from bot.container import Container
 from bot.domain import Role
-from bot.scope import ROLE_LABELS, StaffPrincipal, ensure_role
 from bot.services import auth
 
 CSRF_FIELD = "csrf_token"

@@ -1,6 +1,6 @@
 """`/m/{token}`: the page a graduate opens from a message: their current matches, with the chat's feedback buttons.
 
-The signed, expiring token in the path is the credential (`bot.links`). Feedback is a plain HTML form POSTed to
+The signed, expiring token in the path is the credential (`bot.security.links`). Feedback is a plain HTML form POSTed to
 `/m/{token}/feedback` (no script needed, works in WeChat's built-in browser). Forms carry a nonce: an HMAC of the
 token under the secret key, with its own time stamp, issued when the page is rendered. A cross-site page that
 learned a token could still not forge the nonce, and cannot read it out of our page (same-origin policy; the page
@@ -21,12 +21,12 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from api.deps import ContainerDep
-from bot.bootstrap import Container
-from bot.dbwrite import write_session
+from bot.container import Container
 from bot.domain import FeedbackKind
 from bot.errors import InvalidInput, NotFound
-from bot.links import LinkClaims, LinkError
+from bot.security.links import LinkClaims, LinkError
 from bot.services import match_cards, mobile_feedback
+from bot.storage.writes import write_session
 from models import Graduate
 
 router = APIRouter(tags=["mobile"], include_in_schema=False)
@@ -79,7 +79,7 @@ def _nonce_ok(c: Container, token: str, nonce: str) -> bool:
 def _claims(c: Container, token: str) -> LinkClaims | tuple[str, str, int]:
     """The token's claims, or (title, message, status) for the error page."""
     try:
-        return c.links.verify(token, now=c.clock.now())
+        return c.links.verify(token)
     except LinkError as exc:
         expired = isinstance(exc.__cause__, SignatureExpired)
         return ("链接已过期" if expired else "链接无效", str(exc), 410 if expired else 403)
@@ -137,7 +137,7 @@ def mobile_feedback_post(
     if not _nonce_ok(c, token, nonce):
         return _problem(request, "页面已过期", "页面打开太久或来源不明，请返回刷新页面后再提交。", 403)
     try:
-        with write_session(c) as session:
+        with write_session(c.db) as session:
             title = mobile_feedback.record(
                 session, claims.graduate_id, posting_id, kind, reason_tag=reason or None, reason_text=reason_text,
                 now=c.clock.now(),

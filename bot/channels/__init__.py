@@ -5,7 +5,7 @@ The core only ever sees `bot.domain.InboundMessage` and hands back `bot.domain.O
 """
 
 from bot.channels.base import Accepted, ChannelAdapter, HttpReply, Outcome, SendContext, WebhookRequest
-from bot.channels.registry import ChannelRegistry, build_adapter, deliver, send_context
+from bot.channels.registry import ChannelRegistry, build_adapter
 
 __all__ = [
     "Accepted",
@@ -16,6 +16,4 @@ __all__ = [
     "SendContext",
     "WebhookRequest",
     "build_adapter",
-    "deliver",
-    "send_context",
 ]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
 
-from bot.channels.base import ChannelAdapter, SendContext, TargetKind
+from bot.channels.base import ChannelAdapter
 from bot.channels.onebot import OnebotAdapter
 from bot.channels.qqbot import QqbotAdapter
-from bot.channels.tokens import TokenStore
 from bot.channels.web import WebAdapter
 from bot.channels.wechat_mp import WechatMpAdapter
 from bot.channels.wecom import WecomAdapter
@@ -24,9 +22,6 @@ from bot.config import (
     WecomChannel,
 )
 from bot.errors import UnknownAccount
-
-if TYPE_CHECKING:
-    from bot.bootstrap import Container
 
 
 def build_adapter(cfg: ChannelConfig) -> ChannelAdapter:
@@ -64,29 +59,3 @@ class ChannelRegistry:
 
     def __len__(self) -> int:
         return len(self._adapters)
-
-
-def send_context(container: Container) -> SendContext:
-    """An HTTP client and the database-backed token store; close `ctx.http` when done."""
-    return SendContext(
-        http=container.http_client(),
-        tokens=TokenStore(container.sessions, container.clock),
-        clock=container.clock,
-    )
-
-
-def deliver(
-    container: Container,
-    channel: str,
-    account: str,
-    target_kind: TargetKind,
-    target_id: str,
-    payload: Mapping[str, Any],
-) -> dict[str, Any]:
-    """Send one outbox payload now (what the outbox drainer calls per row); typed SendErrors propagate."""
-    adapter = container.channels.get(channel, account)
-    ctx = send_context(container)
-    try:
-        return adapter.send(ctx, target_kind, target_id, payload)
-    finally:
-        ctx.http.close()

@@ -1,7 +1,7 @@
 """The conversation flows: what jiuye answers to each message, and what it remembers between messages.
 
 The understanding of a message is `bot.dialogue.parse` (pure); this package decides what to do with it and
-does it inside the inbound pipeline's transaction (`bot.services.inbound`). Pure pieces and stateful ones are
+does it inside the inbound pipeline's transaction (`bot.inbox.handle`). Pure pieces and stateful ones are
 kept apart:
 
 texts        fixed Chinese texts (privacy notice, help, refusals)                          pure

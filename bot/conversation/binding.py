@@ -27,7 +27,7 @@ from bot.conversation import pending, texts
 from bot.conversation.memory import Flow
 from bot.conversation.turn import Turn
 from bot.dialogue import BindingSlots
-from bot.services import audit
+from bot.security import audit
 from models import AuditLog, ChannelIdentity, Graduate
 
 FAILURE = "binding.failure"

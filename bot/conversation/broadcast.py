@@ -2,7 +2,7 @@
 
 The posting (by number, or by words of its title or employer) must be approved and open. Within the staff
 member's scope, every graduate of the target who is not placed, has not unsubscribed, and whom the posting
-accepts (major, education) gets a personal push planned by `bot.services.push` (channel choice, quiet hours, the
+accepts (major, education) gets a personal push planned by `bot.push.dispatch` (channel choice, quiet hours, the
 phone list for those no channel reaches); every group chat of those classes whose channel can post to groups gets
 one notice. Idempotency keys ("broadcast:<posting>:<graduate>") make a repeated command send nothing twice.
 """
@@ -12,17 +12,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from bot import outbox
+from bot.access.queries import hardship_expr
+from bot.access.rules import StaffPrincipal
 from bot.conversation import render, targets
 from bot.conversation.turn import Turn
 from bot.dialogue import BroadcastSlots, ParseResult
 from bot.errors import UnknownAccount
-from bot.push import Action, PushKind
-from bot.push_payload import PushMessage
-from bot.scope import StaffPrincipal
-from bot.services import audit
+from bot.push.dispatch import PushIntent, PushOutcome, plan_intents, quiet_hours
+from bot.push.payloads import PushMessage
+from bot.push.planner import Action, PushKind
+from bot.security import audit
 from bot.services.matching_load import open_postings, unplaced
-from bot.services.push import PushIntent, PushOutcome, plan_intents, quiet_hours
-from bot.services.scope_queries import hardship_expr
 from models import ChannelGroup, Employer, Graduate, Major, Posting, StaffUser
 
 USAGE = "请按“推送 岗位编号 给 班级”发送，例如：推送 12 给 计应2201（岗位编号见发布回执或管理后台）。"

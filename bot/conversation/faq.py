@@ -1,12 +1,11 @@
 """FAQ answers: the counselors' entries (active; the asker's college or global), searched with BM25.
 
 Tokenising every entry per message would cost more than the rest of a turn, so an index is built once per
-set of entries and kept in the container until an entry changes (count, newest id or last edit moves).
+set of entries and kept in the container's `FaqIndexCache` until an entry changes (count, newest id or last edit).
 """
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -16,10 +15,7 @@ from bot.dialogue import FaqHit, FaqIndex, FaqRecord
 from models import FaqEntry
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
-
-_CACHE = "faq_indexes"
-_lock = threading.Lock()
+    from bot.container import Container
 
 
 def _visible(college_id: int | None) -> list[sa.ColumnElement[bool]]:
@@ -38,14 +34,12 @@ def index_for(container: Container, session: Session, college_id: int | None) ->
             sa.select(sa.func.count(), sa.func.max(FaqEntry.id), sa.func.max(FaqEntry.updated_at)).where(*conds)
         ).one()
     )
-    cache: dict[int | None, tuple[tuple[Any, ...], FaqIndex]] = container.extras.setdefault(_CACHE, {})
-    cached = cache.get(college_id)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
+    cached = container.faq_indexes.get(college_id, signature)
+    if cached is not None:
+        return cached
     rows = session.execute(sa.select(FaqEntry.id, FaqEntry.question, FaqEntry.answer, FaqEntry.keywords).where(*conds))
     index = FaqIndex([FaqRecord(question=q, answer=a, keywords=k or "", id=i) for i, q, a, k in rows])
-    with _lock:
-        cache[college_id] = (signature, index)
+    container.faq_indexes.put(college_id, signature, index)
     return index
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.conversation import faq, texts
 from bot.conversation.turn import Turn
 from bot.dialogue import Intent, ParseResult
-from bot.services import audit
+from bot.security import audit
 
 
 def college_of(turn: Turn) -> int | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.codes.book import CodeBook
 from bot.conversation import render
 from bot.conversation.memory import Flow, Memory, choice_from, preference_from, status_from
-from models.codes import CodeBook
 
 
 def question(memory: Memory, book: CodeBook) -> str | None:

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from bot import places
+from bot.codes import places
+from bot.codes.majors import load as load_catalogue
 from bot.conversation import render
 from bot.conversation.turn import Turn
 from bot.dialogue import ParseResult, PostingDraft
 from bot.domain import PostingStatus, ReviewState
 from bot.imports.postings import posting_key, resolve_majors
-from bot.postings_review import discrimination_flags
-from bot.services import audit
+from bot.postings.review import discrimination_flags
+from bot.security import audit
 from models import Employer, Major, Posting, StaffUser
-from models.majors_catalogue import load as load_catalogue
 
 EXAMPLE = "发布岗位 华工激光招聘机械工程师3名，武汉，本科，机械类专业，月薪8千-1.1万，截止6月30日"
 _FIELD_NAMES = {"title": "岗位名称", "employer": "单位名称", "place": "工作地点"}

@@ -13,6 +13,7 @@ import logging
 
 import sqlalchemy as sa
 
+from bot.codes.majors import load as catalogue
 from bot.conversation import render
 from bot.conversation.turn import Turn
 from bot.dialogue import RejectReason, RejectSlots
@@ -20,7 +21,6 @@ from bot.domain import FeedbackKind
 from bot.services.matching_inline import rematch_in_session
 from bot.services.matching_load import open_postings
 from models import Employer, Feedback, GraduatePreference, Match, MatchShortfall, Posting
-from models.majors_catalogue import load as catalogue
 
 PAGE = 10
 log = logging.getLogger(__name__)

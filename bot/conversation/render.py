@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot import places
+from bot.codes import places
+from bot.codes.book import CodeBook
+from bot.codes.majors import MajorsCatalogue
 from bot.dialogue import Choice, RejectReason, StatusSlots
 from bot.domain import EducationLevel, Preference
-from models.codes import CodeBook
-from models.majors_catalogue import MajorsCatalogue
 
 CONFIRM_HINT = "对吗？（回复“对”确认，或直接说要改的地方）"
 LIST_FOOTER = "回复“详情 编号”看详情，“感兴趣/已投递/不合适 编号”反馈，“换一批”看更多。"

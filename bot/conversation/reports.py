@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from bot.access.queries import hardship_expr, placed_codes
+from bot.access.rules import StaffPrincipal
 from bot.conversation import targets
 from bot.conversation.turn import Turn
-from bot.scope import StaffPrincipal
-from bot.services.scope_queries import hardship_expr, placed_codes
 from models import Checkin, Graduate, SchoolClass
 
 MAX_NAMES = 40

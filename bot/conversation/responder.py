@@ -15,7 +15,8 @@ from bot.domain import InboundKind, OutboundMessage
 from models import StaffUser
 
 if TYPE_CHECKING:
-    from bot.services.inbound import ResponderContext
+    from bot.container import Container
+    from bot.inbox import ResponderContext
 
 # Menu clicks (WeChat custom menu keys) as the words they stand for.
 MENU_WORDS = {"recommend": "推荐", "more": "换一批", "help": "帮助", "unsubscribe": "退订"}
@@ -31,13 +32,16 @@ def _text(ctx: ResponderContext) -> str:
 
 
 class DialogueResponder:
+    def __init__(self, container: Container) -> None:
+        self.container = container
+
     def respond(self, ctx: ResponderContext) -> list[OutboundMessage]:
         msg = ctx.msg
         if msg.kind is InboundKind.UNSUBSCRIBE:
             return []
         if msg.kind is InboundKind.OTHER:
             return [OutboundMessage(texts.ONLY_TEXT)]
-        turn = Turn(ctx)
+        turn = Turn(ctx, self.container)
         text = _text(ctx)
         if msg.kind is InboundKind.SUBSCRIBE:
             turn.say(texts.WELCOME)

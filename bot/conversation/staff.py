@@ -1,6 +1,6 @@
 """Staff in chat: binding an identity with the admin's one-time code, then the counselor commands.
 
-Commands run with the staff member's role and class scope (bot.scope): a counselor's 统计 counts only their
+Commands run with the staff member's role and class scope (bot.access.rules): a counselor's 统计 counts only their
 classes, and a class they do not follow is "not found" rather than counted. In groups, lists that would expose
 personal circumstances (困难生) give a count only.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.access.queries import principal_for
 from bot.conversation import broadcast, general, publish, reports, texts
 from bot.conversation.turn import Turn
 from bot.dialogue import Intent, parse
 from bot.services import staff_binding
-from bot.services.scope_queries import principal_for
 from models import StaffUser
 
 

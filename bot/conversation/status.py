@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import places
+from bot.checkins.answers import record_answer
+from bot.codes import places
 from bot.conversation import render
 from bot.conversation.memory import Flow, choice_data, choice_from, status_data, status_from
 from bot.conversation.turn import Turn
 from bot.dialogue import Clarification, StatusSlots
 from bot.domain import StatusSource
-from bot.services.checkins import record_answer
 from models import StatusRecord
 
 

@@ -1,5 +1,5 @@
 """Which graduates a staff command is about: the whole scope, some classes ("计应2201、计应2202") or a major
-("护理专业"), always inside the staff member's own scope (bot.scope): what they may not see is "not found"."""
+("护理专业"), always inside the staff member's own scope (bot.access.rules): what they may not see is "not found"."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.access.queries import class_scope, graduate_scope
+from bot.access.rules import StaffPrincipal
 from bot.dialogue import TargetKind
 from bot.domain import Role
-from bot.scope import StaffPrincipal
-from bot.services.scope_queries import class_scope, graduate_scope
 from models import College, Graduate, Major, SchoolClass
 
 

@@ -20,19 +20,19 @@ from bot.domain import Capabilities, OutboundMessage
 from models import ChannelIdentity, Graduate
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
-    from bot.services.inbound import ResponderContext
+    from bot.container import Container
+    from bot.inbox import ResponderContext
 
 
 class Turn:
-    def __init__(self, ctx: ResponderContext) -> None:
+    def __init__(self, ctx: ResponderContext, container: Container) -> None:
         self.ctx = ctx
-        self.container: Container = ctx.container
+        self.container = container
         self.session: Session = ctx.session
         self.identity: ChannelIdentity = ctx.identity
         self.now: datetime = ctx.now
-        self.today: date = ctx.now.astimezone(ZoneInfo(ctx.container.settings.schedule.timezone)).date()
-        self.caps: Capabilities = ctx.container.channels.get(ctx.msg.channel, ctx.msg.account).capabilities
+        self.today: date = ctx.now.astimezone(ZoneInfo(container.settings.schedule.timezone)).date()
+        self.caps: Capabilities = container.channels.get(ctx.msg.channel, ctx.msg.account).capabilities
         self.in_group = bool(ctx.msg.group_id)
         self.graduate: Graduate | None = None
         if self.identity.graduate_id is not None:

@@ -2,7 +2,7 @@
 
 Plain data, no randomness: the generator draws from these tables. Major codes are the national catalogue's
 (普通高等学校本科专业目录 2024 and 职业教育专业目录 2021 for 高职专科); places are written as full names and
-turned into adcodes through bot/places.py, so the codes always agree with the table the product resolves with.
+turned into adcodes through bot/codes/places.py, so the codes always agree with the table the product resolves with.
 """
 
 from __future__ import annotations

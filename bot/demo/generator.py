@@ -36,7 +36,7 @@ from dataclasses import fields
 from datetime import date
 from random import Random
 
-from bot import places
+from bot.codes import places
 from bot.demo import jobs
 from bot.demo.catalogue import COHORT, COLLEGES, GRADUATES, MAJORS, SCHOOL_NAME, STATUS_SHARE, MajorSpec
 from bot.demo.market import make_employers, make_postings

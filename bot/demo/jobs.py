@@ -370,7 +370,7 @@ BENEFIT_SENTENCES = (
     "缴纳五险一金，提供餐补和交通补贴。",
     "享受年度体检和年终奖金。",
 )
-# Requirements that are unlawful to screen on, with the phrases bot/postings_review.py reports for them;
+# Requirements that are unlawful to screen on, with the phrases bot/postings/review.py reports for them;
 # such postings are flagged for review.
 DISCRIMINATORY = (
     (("限男性",), "限男性，身高170cm以上。"),

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import cache, partial
 from random import Random
 
-from bot import places
+from bot.codes import places
 from bot.demo import jobs
 from bot.demo.catalogue import CITIES, COHORT, MAJORS, SURNAMES, CitySpec
 from bot.demo.checksums import CREDIT_ALPHABET, credit_check_char, org_check_char

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from random import Random
 
-from bot import places
+from bot.codes import places
 from bot.demo.catalogue import UNIVERSITIES_FOR_STUDY
 from bot.demo.market import cities, place_text
 from bot.demo.model import DemoEmployer, DemoStatus, Truth

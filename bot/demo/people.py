@@ -8,7 +8,7 @@ from datetime import date
 from functools import cache
 from random import Random
 
-from bot import places
+from bot.codes import places
 from bot.demo.catalogue import (
     COHORT,
     COLLEGES,

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.demo.accounts import DEFAULT_PATH, build_accounts, write_accounts
 from bot.demo.catalogue import MARKER_COLLEGE
 from bot.demo.faq import FAQ
@@ -28,9 +28,9 @@ from bot.demo.generator import generate, is_open
 from bot.demo.model import DemoEmployer, DemoGraduate, DemoPosting, DemoSchool
 from bot.domain import ChannelKind, StatusSource
 from bot.errors import Conflict
-from bot.passwords import hash_password
-from bot.pii import PiiCipher
-from bot.services import audit
+from bot.security import audit
+from bot.security.passwords import hash_password
+from bot.security.pii import PiiCipher
 from models import (
     AuditLog,
     College,

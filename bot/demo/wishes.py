@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from random import Random
 
-from bot import places
+from bot.codes import places
 from bot.demo.catalogue import BIG_CITIES, HOME_CITY, HOME_PROVINCE, NEAR_CITIES
 from bot.demo.jobs import Family
 from bot.demo.market import cities, city_of

@@ -14,7 +14,7 @@ faq           BM25 search over the counselors' FAQ
 parser        the entry point; result.py holds the frozen result types
 """
 
-from bot.dialogue.faq import FaqHit, FaqIndex, FaqRecord
+from bot.dialogue.faq import FaqHit, FaqIndex, FaqIndexCache, FaqRecord
 from bot.dialogue.parser import Expect, parse
 from bot.dialogue.result import (
     BindingSlots,
@@ -39,6 +39,7 @@ __all__ = [
     "Expect",
     "FaqHit",
     "FaqIndex",
+    "FaqIndexCache",
     "FaqRecord",
     "Intent",
     "ParseResult",

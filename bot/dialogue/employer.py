@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot import places
+from bot.codes import places
 from bot.dialogue.slots import real_places
 
 _NAME = r"([^\s,。!?;:、]{2,30}?)"

@@ -135,3 +135,20 @@ class FaqIndex:
             if score >= self.threshold and any(w in self._vocab[i] for w in words):
                 hits.append(FaqHit(self.entries[i], round(score, 3)))
         return hits
+
+
+class FaqIndexCache:
+    """Indexes by college, each valid while the signature of its set of entries (count, newest id, last edit) stays
+    the same: tokenising every entry per message would cost more than the rest of a turn."""
+
+    def __init__(self) -> None:
+        self._indexes: dict[int | None, tuple[tuple[Any, ...], FaqIndex]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, college_id: int | None, signature: tuple[Any, ...]) -> FaqIndex | None:
+        cached = self._indexes.get(college_id)
+        return cached[1] if cached is not None and cached[0] == signature else None
+
+    def put(self, college_id: int | None, signature: tuple[Any, ...], index: FaqIndex) -> None:
+        with self._lock:
+            self._indexes[college_id] = (signature, index)

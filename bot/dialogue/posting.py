@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot import places
+from bot.codes import places
 from bot.dialogue.employer import is_place_only
 from bot.dialogue.lexicon import POSITION_WORDS
 from bot.dialogue.numbers import cn_to_int

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from bot import places
+from bot import codes
+from bot.codes import places
+from bot.codes.places import MUNICIPALITIES, PlaceLevel
 from bot.dialogue.lexicon import INDUSTRY_WORDS, NATURE_WORDS, POSITION_WORDS, REGION_GROUPS, TEACHER_CONTEXT
 from bot.dialogue.result import PreferenceSlots
-from bot.places import MUNICIPALITIES, PlaceLevel
-from models import codes
 
 # A word right after one of these is unwanted, not wanted ("不考虑私企", "除了北京").
 _NEGATION = re.compile(r"(不|别|非|除了|排除|拒绝)[^,。;!?]{0,3}$")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import Any
 
-from bot import places
+from bot.codes import places
+from bot.codes.book import CodeBook
 from bot.imports import idcodes, vocab
 from bot.imports.cells import code_text, is_float_number, looks_scientific, parse_bool, split_list
 from bot.imports.headers import HeaderMap
@@ -22,7 +23,6 @@ from bot.imports.reader import RawRow
 from bot.imports.report import ParsedRow
 from bot.imports.rows import Cells, Memo, check_length
 from bot.imports.salary import parse_salary
-from models.codes import CodeBook
 
 MIN_COHORT, MAX_COHORT = 1990, 2100
 _STUDENT_NO = re.compile(r"^[0-9A-Za-z_\-]{1,32}$")

@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot import places
+from bot.codes import places
+from bot.codes.book import CodeBook
+from bot.codes.majors import MajorsCatalogue
 from bot.imports import idcodes, vocab
 from bot.imports.cells import cell_text, code_text, parse_count
 from bot.imports.dates import DateError, parse_date
@@ -23,8 +25,6 @@ from bot.imports.reader import RawRow
 from bot.imports.report import ParsedRow
 from bot.imports.rows import Cells, check_length
 from bot.imports.salary import Salary, SalaryError, parse_salary
-from models.codes import CodeBook
-from models.majors_catalogue import MajorsCatalogue
 
 _LENGTHS = {"title": 128, "employer": 128, "contact": 128, "source": 32, "url": 512, "place": 64, "salary": 64}
 _ANY_MAJOR = re.compile(r"^(?:专业)?(?:不限|无要求|均可|不限专业|专业不限)(?:专业)?$")

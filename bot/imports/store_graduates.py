@@ -17,13 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from bot.codes import majors as catalogue
 from bot.domain import EducationLevel
 from bot.imports.report import ParsedRow
 from bot.imports.store_common import WRITE_CHUNK, chunks, fetch_by, insert_rows, update_rows
 from bot.imports.store_prefs import write_preferences
-from bot.pii import PiiCipher
+from bot.security.pii import PiiCipher
 from models import College, Graduate, Major, SchoolClass
-from models import majors_catalogue as catalogue
 
 GRADUATES = cast(sa.Table, Graduate.__table__)
 # Every column an import may set; new rows get these keys so that one executemany inserts them all.

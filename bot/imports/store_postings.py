@@ -15,13 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Session
 
+from bot.codes import majors as catalogue
 from bot.domain import ReviewState
 from bot.imports.postings import resolve_majors
 from bot.imports.report import ParsedRow
 from bot.imports.store_common import WRITE_CHUNK, chunks, fetch_by, insert_rows, update_rows
-from bot.postings_review import discrimination_flags
+from bot.postings.review import discrimination_flags
 from models import Employer, Major, Posting
-from models import majors_catalogue as catalogue
 
 POSTINGS = cast(sa.Table, Posting.__table__)
 EMPLOYERS = cast(sa.Table, Employer.__table__)

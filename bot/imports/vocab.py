@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.codes.book import CodeBook
 from bot.domain import EducationLevel
 from bot.imports.cells import code_text
-from models.codes import CodeBook
 
 
 def _word_table(groups: dict[str, str]) -> dict[str, str]:

@@ -14,12 +14,12 @@ from typing import TypeVar
 
 import numpy as np
 
+from bot.codes.places import NATIONWIDE, short_name_of
 from bot.domain import FeedbackKind, GraduateProfile, PostingProfile
 from bot.matching.explain import major_level
 from bot.matching.index import is_open
 from bot.matching.text import TextModel
 from bot.matching.types import FeedbackItem, PostingState
-from bot.places import NATIONWIDE, short_name_of
 
 K = TypeVar("K", bound=Hashable)
 

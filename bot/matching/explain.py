@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.codes.places import NATIONWIDE, city_of, province_of, short_name_of
 from bot.domain import GraduateProfile, PostingProfile
 from bot.matching.text import bigram_pairs
 from bot.matching.types import STEP_NAMES
-from bot.places import NATIONWIDE, city_of, province_of, short_name_of
 
 MAX_REASON = 250  # the column holds 256
 TEXT_MENTION = 0.2  # similarity from which the wanted position is named in the reason

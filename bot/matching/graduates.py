@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
+from bot.codes.places import province_of
 from bot.domain import FeedbackKind, GraduateProfile
 from bot.matching.index import (
     MAJOR_NAME_WEIGHT,
@@ -24,7 +25,6 @@ from bot.matching.index import (
 )
 from bot.matching.text import normalise_rows
 from bot.matching.types import FeedbackItem
-from bot.places import province_of
 
 GroupKey = tuple[str, str, str, int]  # major, 专业类, 门类, education: graduates that share candidate postings
 _NEVER = np.iinfo(np.int64).max

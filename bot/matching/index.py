@@ -16,10 +16,10 @@ from functools import cached_property, lru_cache
 import numpy as np
 import scipy.sparse as sp
 
+from bot.codes.places import NATIONWIDE, city_of
 from bot.domain import GraduateProfile, PostingProfile, PostingStatus, ReviewState
 from bot.matching.text import TextModel
 from bot.matching.types import FeedbackItem, MatchParams, PostingState
-from bot.places import NATIONWIDE, city_of
 
 N_PROV = 100
 FRESH_HALF_LIFE_DAYS = 21.0

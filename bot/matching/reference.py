@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.codes.places import NATIONWIDE, city_of, province_of
 from bot.domain import FeedbackKind, GraduateProfile, PostingProfile
 from bot.matching.explain import major_level
 from bot.matching.index import FRESH_HALF_LIFE_DAYS, MAJOR_NAME_WEIGHT, graduate_text, is_open, posting_text
 from bot.matching.scoring import FAR_CITY, FAR_PROVINCE, LIKE, MAJOR_FIT, PLACE_FIT, SAME_EMPLOYER, STEP_GAP
 from bot.matching.text import TextModel
 from bot.matching.types import PARTS, FeedbackItem, MatchParams, PostingState
-from bot.places import NATIONWIDE, city_of, province_of
 
 Vector = dict[int, float]
 

@@ -24,12 +24,12 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import Container
+from bot.access.queries import principal_for
+from bot.access.rules import StaffPrincipal
+from bot.container import Container
 from bot.errors import AccountLocked, LoginFailed
-from bot.passwords import hash_password, needs_rehash, verify_password
-from bot.scope import StaffPrincipal
-from bot.services import audit
-from bot.services.scope_queries import principal_for
+from bot.security import audit
+from bot.security.passwords import hash_password, needs_rehash, verify_password
 from models import StaffToken, StaffUser
 
 SESSION = "session"

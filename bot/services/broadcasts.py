@@ -18,22 +18,24 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot import outbox, push_texts
+from bot import outbox
+from bot.access.queries import placed_codes
+from bot.access.rules import StaffPrincipal, can_see_class
 from bot.channels.base import message_payload
-from bot.dbwrite import job_session
 from bot.domain import OutboundMessage, PostingStatus, Role
 from bot.errors import Conflict, Forbidden, InvalidInput, NotFound, UnknownAccount
-from bot.push import PushKind
-from bot.push_payload import PRIORITY_NORMAL
-from bot.scope import StaffPrincipal, can_see_class
-from bot.services import audit, match_cards
-from bot.services.push import PushIntent, plan_intents, quiet_hours
-from bot.services.scope_queries import placed_codes
+from bot.push import texts as push_texts
+from bot.push.dispatch import PushIntent, plan_intents, quiet_hours
+from bot.push.payloads import PRIORITY_NORMAL
+from bot.push.planner import PushKind
+from bot.security import audit
+from bot.services import match_cards
+from bot.storage.writes import job_session
 from models import ChannelGroup, Employer, Graduate, Posting, SchoolClass
 from models.broadcasts import ScheduledBroadcast
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 MAX_TEXT = 1000
 MAX_AHEAD = timedelta(days=60)
@@ -161,7 +163,7 @@ def send_due(c: Container, *, now: datetime | None = None) -> dict[str, int]:
     now = now or c.clock.now()
     totals = {"broadcasts": 0, "groups": 0, "graduates": 0, "phone": 0}
     while True:
-        with job_session(c) as session:
+        with job_session(c.db) as session:
             due = session.scalars(
                 sa.select(ScheduledBroadcast)
                 .where(ScheduledBroadcast.status == "scheduled", ScheduledBroadcast.send_at <= now)

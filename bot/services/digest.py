@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.dbwrite import job_session
-from bot.push import PushKind
-from bot.push_payload import PushMessage
-from bot.services import phone_list
-from bot.services.push import PushIntent, plan_intents
+from bot.access.queries import hardship_expr, placed_codes
+from bot.push import phone_list
+from bot.push.dispatch import PushIntent, plan_intents
+from bot.push.payloads import PushMessage
+from bot.push.planner import PushKind
 from bot.services.reminders import PushSummary
-from bot.services.scope_queries import hardship_expr, placed_codes
+from bot.storage.writes import job_session
 from models import ChannelIdentity, Checkin, Graduate, Match, SchoolClass, StaffUser
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 STALE_DAYS = 14
 NAMES_SHOWN = 5
@@ -136,7 +136,7 @@ def send_all(c: Container, *, now: datetime | None = None) -> PushSummary:
     now = now or c.clock.now()
     day = phone_list.local_day(c, now)
     admin_url = c.settings.base_url.rstrip("/") + "/admin"
-    with job_session(c) as session:
+    with job_session(c.db) as session:
         classes: dict[int, list[int]] = {}
         for cid, staff_id in session.execute(
             sa.select(SchoolClass.id, SchoolClass.counselor_id).where(SchoolClass.counselor_id.is_not(None))

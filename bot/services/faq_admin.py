@@ -12,10 +12,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.access.rules import StaffPrincipal
 from bot.domain import Role
 from bot.errors import Forbidden, InvalidInput, NotFound
-from bot.scope import StaffPrincipal
-from bot.services import audit
+from bot.security import audit
 from models import College, FaqEntry
 
 LIMITS = {"question": 500, "answer": 4000, "keywords": 256}

@@ -13,10 +13,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.access.rules import StaffPrincipal, ensure_can_see_graduate
 from bot.domain import ChannelKind
 from bot.errors import NotFound
-from bot.scope import StaffPrincipal, ensure_can_see_graduate
-from bot.services import audit
+from bot.security import audit
 from models import ChannelIdentity, Graduate
 
 CHANNEL_LABELS = {

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import ReviewState
 from bot.errors import ImportFileError
 from bot.imports.columns import GRADUATE_COLUMNS, POSTING_COLUMNS
@@ -29,7 +29,7 @@ from bot.imports.store_common import begin_write
 from bot.imports.store_graduates import BIND_BY_COLUMN, GraduateStore
 from bot.imports.store_postings import PostingStore
 from bot.imports.writer import default_error_path, write_error_file, write_template
-from bot.services import audit
+from bot.security import audit
 
 MAX_LISTED_NOTES = 20
 TEMPLATES: dict[str, tuple[Sequence[ColumnSpec], str]] = {

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot import places
+from bot.codes import places
 from bot.domain import FeedbackKind
 from bot.matching.explain import salary_text
 from models import Employer, Feedback, Match, Posting

@@ -24,7 +24,7 @@ from bot.domain import PostingProfile
 from bot.errors import NotFound
 from bot.matching import MatchParams, Outcome, RunStats, prepare, run_pool
 from bot.matching.incremental import MatchState, Placement, place_posting
-from bot.services import audit
+from bot.security import audit
 from bot.services.matching_load import (
     BATCH,
     PG_LOCK_KEY,
@@ -43,7 +43,7 @@ from models import Employer, Graduate, Major, Match, MatchRun, MatchShortfall, P
 from models.db import is_postgres
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 __all__ = [
     "RunSummary",

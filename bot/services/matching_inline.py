@@ -37,7 +37,7 @@ from models import Graduate
 from models.db import is_postgres
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 
 def try_matching_lock(session: Session) -> bool:

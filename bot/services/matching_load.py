@@ -22,7 +22,7 @@ from bot.matching.incremental import CurrentMatch
 from models import College, Employer, Feedback, Graduate, GraduatePreference, Major, Match, Posting, SchoolClass
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 BATCH = 2000  # rows per INSERT, ids per IN (...)
 # One key for every matching write, whichever module takes it: two writers never leave two active lists.

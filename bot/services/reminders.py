@@ -19,18 +19,19 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from bot import push_texts
-from bot.dbwrite import job_session
+from bot.access.queries import hardship_expr, placed_codes
 from bot.domain import FeedbackKind, PostingStatus
-from bot.push import Action, PushKind
-from bot.push_texts import MatchLine
-from bot.services import match_cards, phone_list
-from bot.services.push import PushIntent, PushOutcome, plan_intents
-from bot.services.scope_queries import hardship_expr, placed_codes
+from bot.push import phone_list
+from bot.push import texts as push_texts
+from bot.push.dispatch import PushIntent, PushOutcome, plan_intents
+from bot.push.planner import Action, PushKind
+from bot.push.texts import MatchLine
+from bot.services import match_cards
+from bot.storage.writes import job_session
 from models import Employer, Feedback, Graduate, Match, Posting
 
 if TYPE_CHECKING:
-    from bot.bootstrap import Container
+    from bot.container import Container
 
 TOP_IN_MESSAGE = 3
 
@@ -67,7 +68,7 @@ def _unplaced_hardship(session: Session, c: Container, ids: list[int]) -> tuple[
 
 def push_new_matches(c: Container, *, now: datetime | None = None) -> PushSummary:
     now = now or c.clock.now()
-    with job_session(c) as session:
+    with job_session(c.db) as session:
         fresh = match_cards.unpushed(session)
         unplaced, hardship = _unplaced_hardship(session, c, sorted(fresh))
         intents = []
@@ -108,7 +109,7 @@ def remind_deadlines(c: Container, *, now: datetime | None = None) -> PushSummar
         .distinct()
         .order_by(Feedback.graduate_id, Posting.deadline, Posting.id)
     )
-    with job_session(c) as session:
+    with job_session(c.db) as session:
         pairs = list(session.execute(stmt))
         unplaced, hardship = _unplaced_hardship(session, c, sorted({g for g, *_ in pairs}))
         intents = []

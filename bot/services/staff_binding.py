@@ -20,8 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.errors import InvalidInput
-from bot.pii import PiiCipher
-from bot.services import audit
+from bot.security import audit
+from bot.security.pii import PiiCipher
 from models import ChannelIdentity, StaffToken, StaffUser
 
 BIND = "bind"

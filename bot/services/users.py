@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bot.access.rules import ROLE_LABELS
 from bot.domain import Role
 from bot.errors import Conflict, InvalidInput, NotFound
-from bot.passwords import hash_password
-from bot.scope import ROLE_LABELS
-from bot.services import audit
+from bot.security import audit
+from bot.security.passwords import hash_password
 from bot.services.auth import API, IssuedToken, issue_token, normalise_username
 from models import College, SchoolClass, StaffToken, StaffUser
 

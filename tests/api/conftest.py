@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import EducationLevel
-from bot.pii import PiiCipher
+from bot.security.pii import PiiCipher
 from bot.services import users
 from models import College, Graduate, Major, SchoolClass
 from models.db import transaction

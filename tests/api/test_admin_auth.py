@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from api.routes.admin_auth import LOGIN_CSRF_COOKIE
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import ReviewState
 from models import AuditLog, Employer, Posting, StaffToken
 from models.db import transaction

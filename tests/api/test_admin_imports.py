@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.deps import CSRF_COOKIE
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import ReviewState
-from bot.services.upload_area import MAX_UPLOAD_BYTES
+from bot.imports.upload_area import MAX_UPLOAD_BYTES
 from models import AuditLog, Graduate, Posting
 from tests.api.conftest import cookie_login
 
@@ -33,7 +33,7 @@ BAD_POSTING = ["", "某公司", "武汉", "面议", "本科", "", "2026-13-45"]
 @pytest.fixture(autouse=True)
 def upload_root(container: Container, tmp_path: Path) -> Path:
     root = tmp_path / "uploads"
-    container.extras["admin_upload_root"] = str(root)
+    container.upload_root = root
     return root
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.deps import CSRF_COOKIE
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import ChannelKind, FeedbackKind, ReviewState, StatusSource
 from models import (
     AuditLog,

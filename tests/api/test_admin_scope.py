@@ -9,7 +9,7 @@ from datetime import timedelta
 import openpyxl
 from fastapi.testclient import TestClient
 
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import ChannelKind
 from models import Checkin, MatchRun, MatchShortfall, OutboxMessage, OutboxStatus
 from models.db import transaction

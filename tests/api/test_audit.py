@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from bot.bootstrap import Container
+from bot.container import Container
 from models import AuditLog, Employer, Graduate, Posting
 from models.db import transaction
 from tests.api.conftest import School, bearer, cookie_login

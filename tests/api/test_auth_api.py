@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from tests.api.conftest import PASSWORD, School, bearer, cookie_login
 
 pytestmark = pytest.mark.usefixtures("school")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.clock import FakeClock
-from tests.api.conftest_channels import Hooks, hooks_for
+from tests.support.channels import Hooks, hooks_for
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from api.app import create_app
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import FeedbackKind, StatusSource
 from models import ChannelIdentity, Feedback, GraduatePreference, Posting, StatusRecord
-from tests.api.conftest_channels import CHANNELS, NOW_TS, ONEBOT, Hooks
-from tests.conftest import make_container
-from tests.integration.dialogue_school import SECRETS, School, build
+from tests.support.channels import CHANNELS, NOW_TS, ONEBOT, Hooks
+from tests.support.containers import make_container
+from tests.support.school import SECRETS, School, build
 
 ZHANG = "2022010101"
 _ids = itertools.count(5000)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from bot.bootstrap import Container
+from bot.container import Container
 from models import migrate
 
 

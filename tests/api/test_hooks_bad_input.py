@@ -14,7 +14,7 @@ from bot.channels.wxcrypto import signature
 from bot.clock import FakeClock
 from bot.config import FileConfig, WechatMpChannel, WecomChannel
 from models import ChannelIdentity, ConversationLog, InboundDedupe, OutboxMessage
-from tests.api.conftest_channels import (
+from tests.support.channels import (
     NOW_TS,
     ONEBOT,
     QQBOT,

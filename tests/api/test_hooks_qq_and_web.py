@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from bot.clock import FakeClock
 from models import ConversationLog, InboundDedupe, OutboxMessage
-from tests.api.conftest_channels import (
+from tests.support.channels import (
     ONEBOT,
     QQBOT,
     WECOM_BOT,

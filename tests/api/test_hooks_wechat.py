@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from bot.channels.wxcrypto import WxCipher, signature
 from bot.clock import FakeClock
 from models import ChannelIdentity, ConversationLog, InboundDedupe
-from tests.api.conftest_channels import (
+from tests.support.channels import (
     NOW_TS,
     WECHAT_PLAIN,
     WECHAT_SAFE,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import ChannelKind, InboundMessage
-from bot.services.inbound import handle_inbound
+from bot.inbox import handle_inbound
 from models import AuditLog, ChannelIdentity, Graduate
 from models.db import transaction
 from tests.api.conftest import School, bearer

@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from api.app import create_app
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import FeedbackKind
-from bot.links import LinkSigner
+from bot.security.links import LinkSigner
 from models import Feedback, Match
-from tests.integration.pushkit import matches, postings, school, world
+from tests.support.push import matches, postings, school, world
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 
@@ -121,7 +121,7 @@ def _old_token(c: Container, graduate_id: int, *, hours: int) -> str:
         def get_timestamp(self) -> int:
             return int(time.time()) - hours * 3600
 
-    from bot import links
+    from bot.security import links
 
     serializer = URLSafeTimedSerializer(c.settings.secret_key_value(), salt=links._SALT, signer=Backdated)
     return str(serializer.dumps({"g": graduate_id, "p": "matches"}))

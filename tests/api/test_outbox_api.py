@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from bot import outbox
-from bot.bootstrap import Container
+from bot.container import Container
 from models import AuditLog, OutboxMessage, OutboxStatus
 from tests.api.conftest import School, bearer, cookie_login
 

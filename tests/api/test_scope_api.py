@@ -6,10 +6,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from bot.bootstrap import Container
+from bot.access.queries import graduate_scope, principal_for
+from bot.access.rules import can_see
+from bot.container import Container
 from bot.domain import ReviewState
-from bot.scope import can_see
-from bot.services.scope_queries import graduate_scope, principal_for
 from models import AuditLog, Employer, Graduate, Posting, StaffUser
 from models.db import transaction
 from tests.api.conftest import School, bearer

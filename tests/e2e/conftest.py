@@ -19,15 +19,15 @@ import sqlalchemy as sa
 import uvicorn
 
 from api.app import create_app
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.demo.seed import seed_demo
 from bot.domain import ChannelKind
 from bot.services.matching import run_batch
 from models import Checkin, Graduate, OutboxMessage, OutboxStatus, migrate
 from models.db import transaction
-from tests.conftest import make_container
-from tests.dbutil import sqlite_engine_at
+from tests.support.containers import make_container
+from tests.support.db import sqlite_engine_at
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -88,7 +88,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     engine = sqlite_engine_at(str(folder / "jiuye.db"))
     migrate.upgrade(engine)
     container = make_container(engine, FakeClock())
-    container.extras["admin_upload_root"] = str(folder / "uploads")
+    container.upload_root = folder / "uploads"
     seed_demo(container, today=TODAY, accounts_path=folder / "demo-accounts.json")
     run_batch(container)
     _activity(container)

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from bot.access.queries import placed_codes
 from bot.domain import ReviewState
-from bot.services.scope_queries import placed_codes
 from models import AuditLog, Graduate, Posting, SchoolClass
 from tests.e2e.conftest import PHONE_LIST, Console
 

@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import Role
 from bot.errors import AccountLocked, Conflict, LoginFailed
-from bot.passwords import needs_rehash
+from bot.security.passwords import needs_rehash
 from bot.services import auth, users
 from models import AuditLog, College, SchoolClass, StaffToken, StaffUser
 from models.db import transaction

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.bootstrap import Container
+from bot.checkins.answers import record_answer
 from bot.clock import FakeClock
-from bot.services.checkins import record_answer
+from bot.container import Container
 from models import Checkin, CheckinSchedule, College, Graduate, Major
 
 

@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 import jiuye.cmd_demo
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.demo.generator import generate
 from bot.demo.seed import seed_demo
 from bot.domain import StatusSource
 from bot.errors import Conflict
-from bot.passwords import verify_password
+from bot.security.passwords import verify_password
 from jiuye.cli import app
 from models import (
     AuditLog,

@@ -7,14 +7,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind, OutboundMessage
-from bot.services.inbound import Responder, ResponderContext
+from bot.inbox import Responder, ResponderContext
 from models import AuditLog, ChannelIdentity, ConversationLog, Graduate
-from tests.api.conftest_channels import CHANNELS
-from tests.conftest import make_container
-from tests.integration.dialogue_school import NAMES, SECRETS, Chat, School, build
+from tests.support.channels import CHANNELS
+from tests.support.containers import make_container
+from tests.support.school import NAMES, SECRETS, Chat, School, build
 
 ZHANG = "2022010101"
 

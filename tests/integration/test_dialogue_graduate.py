@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.conversation import store
 from bot.domain import ChannelKind, FeedbackKind, StatusSource
 from models import (
@@ -24,9 +24,9 @@ from models import (
     Posting,
     StatusRecord,
 )
-from tests.api.conftest_channels import CHANNELS
-from tests.conftest import make_container
-from tests.integration.dialogue_school import WUHAN, YICHANG, Chat, School, build
+from tests.support.channels import CHANNELS
+from tests.support.containers import make_container
+from tests.support.school import WUHAN, YICHANG, Chat, School, build
 
 ZHANG = "2022010101"
 

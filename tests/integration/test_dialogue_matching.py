@@ -6,13 +6,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.services.matching_inline import rematch_in_session
 from bot.services.matching_load import PG_LOCK_KEY
 from models import AuditLog, Match, MatchRun, MatchShortfall
-from tests.conftest import make_container
-from tests.integration.dialogue_school import Chat, School, build
+from tests.support.containers import make_container
+from tests.support.school import Chat, School, build
 
 ZHANG = "2022010101"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -10,12 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind, ReviewState
 from bot.errors import LoginFailed
 from bot.services import auth, staff_binding
-from jiuye import context
 from jiuye.cli import app
 from models import (
     AuditLog,
@@ -29,9 +27,9 @@ from models import (
     StaffToken,
     StaffUser,
 )
-from tests.api.conftest_channels import CHANNELS
-from tests.conftest import make_container
-from tests.integration.dialogue_school import Chat, School, build
+from tests.support.channels import CHANNELS
+from tests.support.containers import make_container
+from tests.support.school import Chat, School, build
 
 
 @pytest.fixture
@@ -222,21 +220,6 @@ def test_broadcast_respects_scope_review_and_fit(c: Container, school: School) -
     assert "对应多个岗位" in many
     with c.sessions() as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
-
-
-@pytest.fixture
-def cli(db_engine: Engine, c: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("JIUYE_DATABASE_URL", db_engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("JIUYE_SECRET_KEY", c.settings.secret_key_value())
-    monkeypatch.setenv("JIUYE_DATA_KEY", c.settings.data_key_value())
-    monkeypatch.setenv("JIUYE_CONFIG", "/nonexistent/jiuye.toml")
-    monkeypatch.setenv("JIUYE_DEMO", "0")
-    monkeypatch.setattr("bot.logging._configured", True)
-    context.container.cache_clear()
-    yield CliRunner()
-    if context.container.cache_info().currsize:
-        context.container().dispose()
-    context.container.cache_clear()
 
 
 def test_the_cli_issues_a_code_that_binds_in_chat(c: Container, school: School, cli: CliRunner) -> None:

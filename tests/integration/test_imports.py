@@ -13,16 +13,17 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from bot.bootstrap import Container, bootstrap
+from bot.bootstrap import bootstrap
 from bot.clock import FakeClock
 from bot.config import FileConfig
+from bot.container import Container
 from bot.domain import ReviewState
 from bot.errors import ImportFileError
 from bot.services.imports import ImportOptions, export_template, import_graduates, import_postings
 from jiuye import context
 from jiuye.cli import app
 from models import AuditLog, College, Employer, Graduate, GraduatePreference, Major, Posting, SchoolClass
-from tests.conftest import make_test_settings
+from tests.support.containers import make_test_settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 GRAD_HEADER = ["学号", "姓名", "学院", "专业", "专业代码", "班级", "学历层次", "手机号", "身份证号", "生源地"]

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot import outbox
-from bot.bootstrap import Container
+from bot.container import Container
 from models import OutboxMessage, OutboxStatus
 
 

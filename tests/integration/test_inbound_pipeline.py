@@ -9,13 +9,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind, InboundKind, InboundMessage, OutboundMessage
-from bot.services.inbound import ResponderContext, handle_inbound
+from bot.inbox import ResponderContext, handle_inbound
 from models import ChannelIdentity, ConversationLog, ConversationState, InboundDedupe, OutboxMessage
-from tests.api.conftest_channels import CHANNELS, CountingResponder
-from tests.conftest import make_container
+from tests.support.channels import CHANNELS, CountingResponder
+from tests.support.containers import make_container
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.bootstrap import Container
-from bot.channels import deliver
 from bot.channels.tokens import TokenStore
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind
 from bot.errors import TransientSendError
-from tests.api.conftest_channels import CHANNELS
-from tests.conftest import make_container
+from tests.support.channels import CHANNELS, deliver
+from tests.support.containers import make_container
 from tests.unit.channels.fakes import FakePlatform, reply
 
 WX = ChannelKind.WECHAT_MP

@@ -12,16 +12,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.bootstrap import Container
+from bot import inbox
 from bot.clock import FakeClock
-from bot.dbwrite import process_lock
+from bot.container import Container
 from bot.domain import ChannelKind, InboundKind, InboundMessage, OutboundMessage
-from bot.inbox_runtime import InboxRuntime, InboxSettings
-from bot.services import inbox
+from bot.inbox.runtime import InboxRuntime, InboxSettings
+from bot.storage.writes import process_lock
 from models import ConversationLog, InboundDedupe, OutboxMessage
 from models.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
-from tests.api.conftest_channels import CHANNELS, CountingResponder
-from tests.conftest import make_container
+from tests.support.channels import CHANNELS, CountingResponder
+from tests.support.containers import make_container
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_record_now_writes_only_when_nothing_is_in_the_way(c: Container) -> None
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == SQLITE_BUSY_TIMEOUT_MS
 
     # Another thread of this process is writing: step aside at once.
-    with process_lock(c):
+    with process_lock(c.db):
         assert inbox.record_now(c, [wechat(2)]) is None
 
     # Another process holds SQLite's write lock (a CLI import, say): step aside at once, do not wait 30 s.
@@ -132,7 +132,7 @@ def test_the_runtime_writes_on_a_worker_thread_when_the_lock_is_taken(c: Contain
         on_loop = runtime.recorded_on_loop
         assert on_loop >= (1 if c.engine.dialect.name == "sqlite" else 0)
         if c.engine.dialect.name == "sqlite":
-            with process_lock(c):
+            with process_lock(c.db):
                 # The loop must not wait for this thread, which holds the lock until the batch has been handed over.
                 task = threading.Thread(target=lambda: asyncio.run(burst(100)))
                 task.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -10,15 +9,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from api.app import create_app
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import FeedbackKind, PostingStatus, ReviewState
 from bot.errors import NotFound
 from bot.services import matching, users
-from jiuye import context
 from jiuye.cli import app
 from models import (
     AuditLog,
@@ -260,22 +257,6 @@ def test_hardship_graduates_are_served_first(container: Container) -> None:
     _posting(container, "p1", headcount=1)
     matching.run_batch(container)
     assert len(_active(container, poor)) == 1 and _active(container, plain) == []
-
-
-@pytest.fixture
-def cli(db_engine: Engine, container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """A runner whose `jiuye` reaches the test database."""
-    monkeypatch.setenv("JIUYE_DATABASE_URL", db_engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("JIUYE_SECRET_KEY", container.settings.secret_key_value())
-    monkeypatch.setenv("JIUYE_DATA_KEY", container.settings.data_key_value())
-    monkeypatch.setenv("JIUYE_CONFIG", "/nonexistent/jiuye.toml")
-    monkeypatch.setenv("JIUYE_DEMO", "0")
-    monkeypatch.setattr("bot.logging._configured", True)
-    context.container.cache_clear()
-    yield CliRunner()
-    if context.container.cache_info().currsize:
-        context.container().dispose()
-    context.container.cache_clear()
 
 
 def test_cli_match_prints_the_summary_in_chinese(cli: CliRunner, container: Container) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from models import Base, migrate
 from models.db import make_engine
-from tests.dbutil import scratch_pg_database
+from tests.support.db import scratch_pg_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,15 +12,15 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 import jiuye.cmd_export
-from bot import places
-from bot.bootstrap import Container
+from bot.access.queries import principal_for
+from bot.codes import places
+from bot.container import Container
 from bot.demo.generator import generate
 from bot.demo.model import DemoSchool
 from bot.demo.seed import seed_demo
 from bot.domain import Role, StatusSource
 from bot.errors import Forbidden, InvalidInput, NotFound
-from bot.services.national_export import EDUCATION_NAMES, ExportScope, export_national
-from bot.services.scope_queries import principal_for
+from bot.reports.national_export import EDUCATION_NAMES, ExportScope, export_national
 from jiuye.cli import app
 from models import AuditLog, College, Graduate, StaffUser, StatusRecord
 

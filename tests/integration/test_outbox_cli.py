@@ -6,43 +6,19 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from bot import outbox
-from bot.bootstrap import Container
-from jiuye import context
+from bot.container import Container
 from jiuye.cli import app
 from models import AuditLog, OutboxMessage, OutboxStatus
+from tests.support.cli import env_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def env_for(db_engine: Engine, container: Container) -> dict[str, str]:
-    return {
-        "JIUYE_DATABASE_URL": db_engine.url.render_as_string(hide_password=False),
-        "JIUYE_SECRET_KEY": container.settings.secret_key_value(),
-        "JIUYE_DATA_KEY": container.settings.data_key_value(),
-        "JIUYE_CONFIG": "/nonexistent/jiuye.toml",
-        "JIUYE_DEMO": "0",
-    }
-
-
-@pytest.fixture
-def cli(db_engine: Engine, container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    for name, value in env_for(db_engine, container).items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr("bot.logging._configured", True)
-    context.container.cache_clear()
-    yield CliRunner()
-    if context.container.cache_info().currsize:
-        context.container().dispose()
-    context.container.cache_clear()
 
 
 def queue(c: Container, key: str, status: OutboxStatus = OutboxStatus.PENDING) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.outbox import DrainRun, drain, fake_platform, pg_server_url, scratch_database, seed, write_config
-from tests.dbutil import PG_SKIP_REASON
+from tests.support.db import PG_SKIP_REASON
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

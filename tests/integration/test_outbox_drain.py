@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from bot import outbox
-from bot.bootstrap import Container
 from bot.clock import FakeClock, SystemClock
-from bot.outbox_claim import claim
-from bot.outbox_worker import DrainOptions
+from bot.container import Container
+from bot.outbox.claim import claim
+from bot.outbox.worker import DrainOptions
 from models import OutboxStatus
-from tests.integration.pushkit import (
+from tests.support.push import (
     FAST,
     ONEBOT_PATH,
     ROBOT_PATH,

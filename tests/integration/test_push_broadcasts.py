@@ -8,15 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from bot.bootstrap import Container
+from bot.access.rules import StaffPrincipal
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind, Role
 from bot.errors import Forbidden, InvalidInput
-from bot.scope import StaffPrincipal
 from bot.services import broadcasts
 from models import ChannelGroup, Graduate, OutboxMessage, SchoolClass
 from models.broadcasts import ScheduledBroadcast
-from tests.integration.pushkit import ONEBOT_PATH, ROBOT_PATH, bind, bodies, drainer, postings, rows, school, world
+from tests.support.push import ONEBOT_PATH, ROBOT_PATH, bind, bodies, drainer, postings, rows, school, world
 
 NOW = datetime(2026, 6, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.bootstrap import Container
+from bot.checkins import daily as checkin_job
+from bot.checkins.answers import record_answer
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind
-from bot.services import checkin_job, phone_list
-from bot.services.checkins import record_answer
+from bot.push import phone_list
 from models import Checkin, CheckinSchedule, Graduate, OutboxMessage
-from tests.integration.pushkit import bind, school, world
+from tests.support.push import bind, school, world
 
 DAY0 = datetime(2026, 6, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 

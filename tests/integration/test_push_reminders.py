@@ -6,12 +6,14 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
-from bot.bootstrap import Container
+from bot.checkins import daily as checkin_job
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind, FeedbackKind
-from bot.services import checkin_job, digest, phone_list, reminders
+from bot.push import phone_list
+from bot.services import digest, reminders
 from models import Feedback, Graduate, Match, OutboxMessage, SchoolClass
-from tests.integration.pushkit import bind, matches, postings, rows, school, world
+from tests.support.push import bind, matches, postings, rows, school, world
 
 NOW = datetime(2026, 6, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 

@@ -6,16 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import ChannelKind
-from bot.outbox_recheck import NO_SLOT
-from bot.push import Action, PushKind
-from bot.push_payload import PRIORITY_HARDSHIP, PRIORITY_NORMAL, PushMessage
-from bot.services import phone_list
-from bot.services.push import PushIntent, load_audience, plan_intents
+from bot.push import phone_list
+from bot.push.dispatch import PushIntent, load_audience, plan_intents
+from bot.push.payloads import PRIORITY_HARDSHIP, PRIORITY_NORMAL, PushMessage
+from bot.push.planner import Action, PushKind
+from bot.push.recheck import NO_SLOT
 from models import Checkin, Graduate, OutboxStatus
-from tests.integration.pushkit import (
+from tests.support.push import (
     CS_PATH,
     ONEBOT_PATH,
     TEMPLATE_PATH,

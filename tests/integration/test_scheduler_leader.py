@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.bootstrap import Container
+from bot.container import Container
 from jobs.scheduler import JobSpec, LeaderScheduler, default_jobs
 
 RUNS: list[str] = []
@@ -130,7 +130,7 @@ def test_every_job_runs_on_a_small_school(container: Container) -> None:
     from bot.domain import ChannelKind
     from jobs import tasks
     from models import Checkin, MatchRun
-    from tests.integration.pushkit import bind, school, world
+    from tests.support.push import bind, school, world
 
     c, _ = world(container)
     ids = school(c, 3, counselor=True)

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bot.bootstrap import Container
+from bot.container import Container
 from bot.domain import ChannelKind
 from models import Checkin, OutboxMessage
-from tests.integration.pushkit import bind, school
 from tests.integration.test_scheduler_leader import clear_job_store
+from tests.support.push import bind, school
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +32,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.bootstrap import bootstrap
 from bot.config import FileConfig, Settings
 from jobs.scheduler import JobSpec, LeaderScheduler
-from tests.api.conftest_channels import WECOM
+from tests.support.channels import WECOM
 
 settings = Settings(
     database_url=sys.argv[1], secret_key="test-secret-key-0123456789-abcdefghijklmnop",

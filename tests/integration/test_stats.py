@@ -11,22 +11,22 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from bot import places
-from bot.bootstrap import Container
+from bot.access.queries import principal_for
+from bot.access.rules import StaffPrincipal
+from bot.codes import places
+from bot.codes.book import CodeBook
+from bot.console.class_board import class_board
+from bot.container import Container
 from bot.demo.generator import generate
 from bot.demo.model import DemoGraduate, DemoSchool
 from bot.demo.seed import seed_demo
 from bot.domain import Role, StatusSource
 from bot.errors import Forbidden
-from bot.scope import StaffPrincipal
-from bot.services.class_board import class_board
+from bot.reports.national_export import ExportScope
+from bot.reports.stats import NO_REASON, NOT_REPORTED, STUDY_GROUPS, StatsFilter, employment_stats
+from bot.reports.stats_export import CLI_PRINCIPAL, export_stats
 from bot.services.matching import run_batch
-from bot.services.national_export import ExportScope
-from bot.services.scope_queries import principal_for
-from bot.services.stats import NO_REASON, NOT_REPORTED, STUDY_GROUPS, StatsFilter, employment_stats
-from bot.services.stats_export import CLI_PRINCIPAL, export_stats
 from models import AuditLog, College, Graduate, Match, StaffUser, StatusRecord
-from models.codes import CodeBook
 
 TODAY = date(2026, 6, 1)
 

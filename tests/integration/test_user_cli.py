@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from typer.testing import CliRunner, Result
 
-from bot.bootstrap import Container
 from bot.clock import FakeClock
+from bot.container import Container
 from bot.domain import Role
 from bot.errors import AccountLocked, LoginFailed
 from bot.services import auth
-from jiuye import context
 from jiuye.cli import app
 from models import AuditLog, College, SchoolClass, StaffUser
 from models.db import transaction
@@ -23,26 +19,15 @@ PASSWORD = "Zhiye-guihua-88"
 
 
 @pytest.fixture
-def cli(db_engine: Engine, container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    """A runner whose `jiuye` reaches the test database; two colleges and three classes exist."""
-    monkeypatch.setenv("JIUYE_DATABASE_URL", db_engine.url.render_as_string(hide_password=False))
-    monkeypatch.setenv("JIUYE_SECRET_KEY", container.settings.secret_key_value())
-    monkeypatch.setenv("JIUYE_DATA_KEY", container.settings.data_key_value())
-    monkeypatch.setenv("JIUYE_CONFIG", "/nonexistent/jiuye.toml")
-    monkeypatch.setenv("JIUYE_DEMO", "0")
-    # The CLI would otherwise point the process-wide logging at the runner's short-lived stderr.
-    monkeypatch.setattr("bot.logging._configured", True)
+def cli(cli: CliRunner, container: Container) -> CliRunner:
+    """The shared runner, with two colleges and three classes in the database."""
     with transaction(container.sessions) as s:
         for code, name, classes in (("01", "信息工程学院", ["计应2201", "计应2202"]), ("02", "护理学院", ["护理2201"])):
             college = College(code=code, name=name)
             s.add(college)
             s.flush()
             s.add_all(SchoolClass(name=c, college_id=college.id, cohort=2025) for c in classes)
-    context.container.cache_clear()
-    yield CliRunner()
-    if context.container.cache_info().currsize:
-        context.container().dispose()
-    context.container.cache_clear()
+    return cli
 
 
 def run(runner: CliRunner, *args: str, password: str | None = None) -> Result:

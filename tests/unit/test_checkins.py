@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.checkins import CheckinFacts, Step, cadence_days, decide
+from bot.checkins.cadence import CheckinFacts, Step, cadence_days, decide
 from bot.config import ScheduleSettings
 
 CFG = ScheduleSettings()

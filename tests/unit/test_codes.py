@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from models import codes
+from bot import codes
 
 
 def test_national_lists_load_with_version() -> None:

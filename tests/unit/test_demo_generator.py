@@ -15,15 +15,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import places
+from bot import codes
+from bot.codes import places
 from bot.demo.accounts import build_accounts
 from bot.demo.checksums import is_valid_credit_code, is_valid_id_number
 from bot.demo.generator import generate, relevance_grades, relevant_postings
 from bot.demo.model import DemoGraduate, DemoPosting, DemoSchool
 from bot.demo.profiles import graduate_profiles, posting_key_of, posting_profiles
 from bot.domain import PostingStatus, Preference, ReviewState, Role
-from bot.postings_review import discrimination_flags
-from models import codes
+from bot.postings.review import discrimination_flags
 
 TODAY = date(2026, 6, 1)
 

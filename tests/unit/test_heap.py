@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 
-from bot import heap
+from bot.inbox import heap
 
 
 def test_warm_up_loads_the_parser_and_place_tables_then_freezes_once() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.inbox_runtime import InboxSettings, yield_pause
+from bot.inbox.runtime import InboxSettings, yield_pause
 
 S = InboxSettings(yield_ratio=10.0, max_pause_s=0.1, max_wait_s=30.0)
 

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from bot.links import LinkError, LinkSigner
+from bot.clock import FakeClock
+from bot.security.links import LinkError, LinkSigner
 
 KEY = "a-secret-key-for-link-tests-0123456789abcdef"
 
@@ -25,9 +24,19 @@ def test_forged_and_foreign_tokens_are_refused() -> None:
         LinkSigner(KEY, "http://x", 72).verify(token[:-2] + "xx")
 
 
-def test_expired_token_is_refused() -> None:
-    signer = LinkSigner(KEY, "http://x", ttl_hours=0)
+def test_expired_token_is_refused_on_the_injected_clock() -> None:
+    clock = FakeClock()
+    signer = LinkSigner(KEY, "http://x", ttl_hours=72, clock=clock)
     token = signer.token(7)
-    time.sleep(1.1)
+    clock.advance(hours=71, minutes=59)
+    assert signer.verify(token).graduate_id == 7
+    clock.advance(minutes=2)
     with pytest.raises(LinkError, match="过期"):
         signer.verify(token)
+
+
+def test_verification_reads_the_injected_clock_not_the_wall_clock() -> None:
+    clock = FakeClock()
+    token = LinkSigner(KEY, "http://x", 72, clock=clock).token(7)
+    # The wall clock (2026-12 in CI) is months past the fake clock's start: the signer must not read it.
+    assert LinkSigner(KEY, "http://x", 72, clock=clock).verify(token).graduate_id == 7

@@ -6,9 +6,9 @@ import random
 
 from bot.domain import ChannelKind
 from bot.errors import PermanentSendError, TransientSendError, UnknownAccount
-from bot.outbox_policy import Backoff, Verdict, judge
-from bot.push import Mode, PushKind
-from bot.push_payload import PushMessage, message_of, payload_for
+from bot.outbox.policy import Backoff, Verdict, judge
+from bot.push.payloads import PushMessage, message_of, payload_for
+from bot.push.planner import Mode, PushKind
 
 BACKOFF = Backoff(base_s=30, factor=2, cap_s=3600, jitter=0.5)
 

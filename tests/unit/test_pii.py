@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.pii import PiiCipher, mask_id_number, mask_phone
+from bot.security.pii import PiiCipher, mask_id_number, mask_phone
 
 
 def test_encrypt_round_trip_and_ciphertext_hides_value() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot import places
-from bot.places import NATIONWIDE, PlaceLevel
+from bot.codes import places
+from bot.codes.places import NATIONWIDE, PlaceLevel
 
 
 @pytest.mark.parametrize(

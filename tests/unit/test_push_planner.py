@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain import Capabilities, ChannelKind
-from bot.push import Action, ChannelOption, Mode, PushKind, QuietHours, plan
+from bot.push.planner import Action, ChannelOption, Mode, PushKind, QuietHours, plan
 
 SH = ZoneInfo("Asia/Shanghai")
 QUIET = QuietHours(time(22, 0), time(8, 0), SH)

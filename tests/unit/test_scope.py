@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot import scope
+from bot.access import rules as scope
+from bot.access.rules import StaffPrincipal
 from bot.domain import Role
 from bot.errors import Forbidden
-from bot.scope import StaffPrincipal
 
 COLLEGE_A, COLLEGE_B = 1, 2
 CLASS_A1, CLASS_A2, CLASS_B1 = 11, 12, 21

@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import SessionDep, require_roles
 from api.schemas.audit import AuditFilters, AuditOut
 from api.schemas.common import Page
+from bot.access.rules import StaffPrincipal
 from bot.domain import Role
-from bot.scope import StaffPrincipal
 from models import AuditLog
 
 router = APIRouter(prefix="/audit", tags=["审计日志"])

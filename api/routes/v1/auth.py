@@ -16,7 +16,7 @@ from api.deps import (
 )
 from api.schemas.common import Ref
 from api.schemas.staff import LoginIn, LoginOut, StaffOut
-from bot.scope import ROLE_LABELS, StaffPrincipal
+from bot.access.rules import ROLE_LABELS, StaffPrincipal
 from bot.services import auth
 from models import College, SchoolClass
 

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Session, joinedload
 from api.deps import ContainerDep, CurrentStaff, SessionDep
 from api.schemas.common import Ref
 from api.schemas.staff import ClassOut
-from bot.scope import StaffPrincipal
-from bot.services.scope_queries import class_scope, graduate_scope, hardship_expr, placed_codes
+from bot.access.queries import class_scope, graduate_scope, hardship_expr, placed_codes
+from bot.access.rules import StaffPrincipal
+from bot.codes.book import CodeBook
 from models import College, Graduate, Major, SchoolClass
-from models.codes import CodeBook
 
 router = APIRouter(prefix="/classes", tags=["班级"])
 

@@ -18,19 +18,15 @@ from api.schemas.graduates import (
     HardshipOut,
     PreferenceOut,
 )
-from bot import places
+from bot.access.queries import graduate_filters
+from bot.access.rules import StaffPrincipal, ensure_can_reveal_pii, ensure_can_see_graduate
+from bot.codes import places
+from bot.codes.book import CodeBook
 from bot.domain import EducationLevel
 from bot.errors import InvalidInput, NotFound
-from bot.pii import PiiCipher, mask_id_number, mask_phone
-from bot.scope import (
-    StaffPrincipal,
-    ensure_can_reveal_pii,
-    ensure_can_see_graduate,
-)
-from bot.services import audit
-from bot.services.scope_queries import graduate_filters
+from bot.security import audit
+from bot.security.pii import PiiCipher, mask_id_number, mask_phone
 from models import Graduate, GraduatePreference
-from models.codes import CodeBook
 
 router = APIRouter(prefix="/graduates", tags=["毕业生"])
 

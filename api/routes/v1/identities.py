@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Response
 
 from api.deps import ClientIp, ContainerDep, CurrentStaff, SessionDep, require_roles
 from api.schemas.identities import BindCodeOut, IdentityOut
+from bot.access.rules import StaffPrincipal
 from bot.domain import Role
 from bot.errors import NotFound
-from bot.scope import StaffPrincipal
 from bot.services import identities, staff_binding
 from models import StaffUser
 

@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentStaff, SessionDep
 from api.schemas.common import MAX_LIMIT, Page
-from bot import places
+from bot.access.queries import graduate_scope
+from bot.access.rules import ensure_can_see_graduate
+from bot.codes import places
 from bot.errors import NotFound
 from bot.matching import STEP_NAMES
-from bot.scope import ensure_can_see_graduate
-from bot.services.scope_queries import graduate_scope
 from models import Employer, Graduate, Match, MatchRun, MatchShortfall, Posting
 
 router = APIRouter(tags=["匹配"])

@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 from api.deps import ClientIp, ContainerDep, SessionDep, require_roles
 from api.schemas.common import MAX_LIMIT, Page
 from bot import outbox
+from bot.access.rules import StaffPrincipal
 from bot.domain import Role
-from bot.scope import StaffPrincipal
-from bot.services import audit
+from bot.security import audit
 from models import OutboxMessage, OutboxStatus
 
 router = APIRouter(prefix="/outbox", tags=["发送队列"])

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, joinedload
 from api.deps import ClientIp, CurrentStaff, SessionDep
 from api.schemas.common import Page, Ref
 from api.schemas.postings import PostingDetail, PostingFilters, PostingSummary, ReviewIn
+from bot.access.rules import ensure_can_review_postings
 from bot.domain import EducationLevel, ReviewState
 from bot.errors import InvalidInput, NotFound
-from bot.scope import ensure_can_review_postings
-from bot.services import audit
+from bot.security import audit
 from models import Employer, Posting
 
 router = APIRouter(prefix="/postings", tags=["岗位"])

@@ -6,7 +6,7 @@ from bot.channels.base import Accepted, ChannelAdapter, HttpReply, Outcome
 from bot.channels.registry import build_adapter
 from bot.config import ChannelConfig
 from bot.domain import InboundMessage
-from tests.api.conftest_channels import fixture, sign
+from tests.support.channels import fixture, sign
 
 
 def outcome(cfg: ChannelConfig, channel: str, name: str, **kwargs: int) -> Outcome:

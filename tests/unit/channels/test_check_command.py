@@ -11,7 +11,7 @@ from bot.channels.checks import run_checks
 from bot.channels.registry import ChannelRegistry
 from bot.config import FileConfig, load_file_config
 from jiuye.cli import app
-from tests.api.conftest_channels import CHANNELS
+from tests.support.channels import CHANNELS
 from tests.unit.channels.fakes import FakePlatform, reply
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "deploy" / "jiuye.example.toml"

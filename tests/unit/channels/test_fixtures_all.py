@@ -10,7 +10,7 @@ import pytest
 from bot.channels.base import Accepted, HttpReply
 from bot.config import ChannelConfig
 from bot.domain import InboundKind
-from tests.api.conftest_channels import FIXTURES, ONEBOT, QQBOT, WEB, WECHAT_SAFE, WECOM, WECOM_BOT
+from tests.support.channels import FIXTURES, ONEBOT, QQBOT, WEB, WECHAT_SAFE, WECOM, WECOM_BOT
 from tests.unit.channels.conftest import outcome
 
 CONFIGS: dict[str, ChannelConfig] = {

@@ -10,7 +10,7 @@ from bot.channels.base import HttpReply
 from bot.channels.cqcode import escape, parse_cq, segments_of, text_and_mention, unescape
 from bot.domain import ChannelKind, InboundKind, OutboundMessage
 from bot.errors import BadPayload, BadSignature
-from tests.api.conftest_channels import ONEBOT, ONEBOT_OPEN, Signed, fixture, onebot_headers, sign
+from tests.support.channels import ONEBOT, ONEBOT_OPEN, Signed, fixture, onebot_headers, sign
 from tests.unit.channels.conftest import accepted, adapter, inbound, protocol_reply
 
 

@@ -10,7 +10,7 @@ import pytest
 from bot.channels.base import HttpReply
 from bot.domain import ChannelKind, InboundKind, OutboundMessage
 from bot.errors import BadPayload, BadSignature
-from tests.api.conftest_channels import QQBOT, Signed, fixture, qqbot_headers, sign
+from tests.support.channels import QQBOT, Signed, fixture, qqbot_headers, sign
 from tests.unit.channels.conftest import accepted, adapter, inbound, protocol_reply
 
 

@@ -10,7 +10,7 @@ from bot.channels.qqbot import QqbotAdapter
 from bot.channels.wecom_bot import WecomBotAdapter
 from bot.clock import FakeClock
 from bot.errors import PermanentSendError, TransientSendError
-from tests.api.conftest_channels import ONEBOT, QQBOT, WECOM_BOT, WECOM_HOOK_ONLY
+from tests.support.channels import ONEBOT, QQBOT, WECOM_BOT, WECOM_HOOK_ONLY
 from tests.unit.channels.fakes import FakePlatform, FakeTokens, raises, reply
 
 OK = {"status": "ok", "retcode": 0, "data": {"message_id": 12345}}

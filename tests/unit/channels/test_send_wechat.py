@@ -8,7 +8,7 @@ import pytest
 from bot.channels.wechat_mp import WechatMpAdapter
 from bot.channels.wecom import WecomAdapter
 from bot.errors import PermanentSendError, TransientSendError
-from tests.api.conftest_channels import WECHAT_SAFE, WECOM
+from tests.support.channels import WECHAT_SAFE, WECOM
 from tests.unit.channels.fakes import FakePlatform, FakeTokens, raises, reply
 
 CUSTOM = "/cgi-bin/message/custom/send"

@@ -18,7 +18,7 @@ from bot.clock import FakeClock
 from bot.config import QqbotChannel, WechatMpChannel, WecomChannel
 from bot.domain import InboundKind
 from bot.errors import BadSignature
-from tests.api.conftest_channels import FIXTURES
+from tests.support.channels import FIXTURES
 
 
 def vectors(channel: str) -> dict[str, Any]:

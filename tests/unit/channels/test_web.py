@@ -8,7 +8,7 @@ import pytest
 
 from bot.domain import ChannelKind, InboundKind, OutboundMessage
 from bot.errors import BadPayload, PermanentSendError
-from tests.api.conftest_channels import WEB, sign
+from tests.support.channels import WEB, sign
 from tests.unit.channels.conftest import accepted, adapter, inbound
 
 

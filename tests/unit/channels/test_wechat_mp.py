@@ -11,7 +11,7 @@ from bot.channels.wxcrypto import signature
 from bot.clock import FakeClock
 from bot.domain import ChannelKind, InboundKind, OutboundMessage
 from bot.errors import BadPayload, BadSignature
-from tests.api.conftest_channels import (
+from tests.support.channels import (
     NOW_TS,
     WECHAT_PLAIN,
     WECHAT_SAFE,

@@ -9,7 +9,7 @@ from bot.channels.wxcrypto import WxCipher, signature
 from bot.clock import FakeClock
 from bot.domain import ChannelKind, InboundKind, OutboundMessage
 from bot.errors import BadPayload, BadSignature
-from tests.api.conftest_channels import NOW_TS, WECOM, decrypt_wechat_reply, xml_fields
+from tests.support.channels import NOW_TS, WECOM, decrypt_wechat_reply, xml_fields
 from tests.unit.channels.conftest import accepted, adapter, inbound
 
 

@@ -8,7 +8,7 @@ from bot.channels.base import HttpReply, WebhookRequest
 from bot.clock import FakeClock
 from bot.domain import ChannelKind, InboundKind, OutboundMessage
 from bot.errors import BadPayload
-from tests.api.conftest_channels import WECOM_BOT, WECOM_HOOK_ONLY, decrypt_aibot_reply, fixture, sign
+from tests.support.channels import WECOM_BOT, WECOM_HOOK_ONLY, decrypt_aibot_reply, fixture, sign
 from tests.unit.channels.conftest import accepted, adapter, inbound, protocol_reply
 
 

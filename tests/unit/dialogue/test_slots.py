@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot import codes
 from bot.dialogue import lexicon
 from bot.dialogue.normalize import normalize
 from bot.dialogue.slots import (
@@ -14,7 +15,6 @@ from bot.dialogue.slots import (
     salary_floor,
 )
 from bot.domain import Preference
-from models import codes
 
 
 def _n(text: str) -> str:

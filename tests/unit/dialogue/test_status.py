@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot import codes
 from bot.dialogue import Expect, Intent, parse
-from models import codes
 
 
 def _status(text: str) -> tuple[str | None, str | None, str | None]:

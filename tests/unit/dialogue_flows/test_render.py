@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot import codes
+from bot.codes.majors import load as catalogue
 from bot.conversation import render
 from bot.dialogue import Choice, StatusSlots, parse
 from bot.domain import Preference
-from models import codes
-from models.majors_catalogue import load as catalogue
 
 BOOK = codes.load()
 REASON = "相近专业：护理学（同专业类）；意向城市：武汉；岗位相符：护士；薪资 6.4-9.4千 满足期望"

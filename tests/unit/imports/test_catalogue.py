@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from models import majors_catalogue
+from bot.codes import majors as majors_catalogue
 
 
 def test_catalogue_holds_the_national_lists() -> None:

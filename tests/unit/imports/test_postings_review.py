@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.postings_review import discrimination_flags
+from bot.postings.review import discrimination_flags
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from bot import codes
+from bot.codes import majors as majors_catalogue
 from bot.domain import EducationLevel
 from bot.imports.columns import GRADUATE_COLUMNS, POSTING_COLUMNS
 from bot.imports.graduates import GraduateContext, parse_graduate, preferred_places
@@ -14,7 +16,6 @@ from bot.imports.headers import match_headers
 from bot.imports.postings import PostingContext, parse_posting, posting_key, resolve_majors
 from bot.imports.reader import RawRow
 from bot.imports.report import ParsedRow
-from models import codes, majors_catalogue
 
 BOOK = codes.load()
 

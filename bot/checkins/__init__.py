@@ -1,0 +1,1 @@
+"""Status check-ins: the cadence (pure), the answers, the day's job."""

@@ -1,0 +1,1 @@
+"""Read models behind the web console: class board, graduate list and dossier, postings, logs."""

@@ -1,0 +1,1 @@
+"""Postings as the core knows them: review checks (pure)."""

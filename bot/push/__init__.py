@@ -1,0 +1,1 @@
+"""Push planning: which channel may carry an intent now or later, its payload and text, the phone list."""

@@ -1,0 +1,1 @@
+"""Statistics and the national export: tables computed within the caller's scope, and workbooks."""

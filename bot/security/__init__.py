@@ -1,0 +1,1 @@
+"""Personal data and secrets: encryption at rest, passwords, signed links, the audit trail."""

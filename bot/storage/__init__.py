@@ -1,0 +1,1 @@
+"""Database plumbing shared by every mechanism: the typed holder, write transactions, bulk writes."""
